@@ -1,0 +1,5 @@
+"""Allow `python -m paperfeed`."""
+
+from paperfeed.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Database plumbing: declarative base, engine set-up, migrations."""

@@ -1,0 +1,1 @@
+"""Ingestion runs: harvests, fetches and imports with checkpoints, rejects and summaries."""

@@ -1,0 +1,87 @@
+"""Progress reporting for long ingestion work: a Rich bar with rate and ETA, or nothing."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+
+class Reporter(Protocol):
+    def start(self, description: str, total: float | None) -> None: ...
+    def advance(self, amount: float, *, records: int = 0, total: float | None = None) -> None: ...
+    def note(self, message: str) -> None: ...
+    def stop(self) -> None: ...
+
+
+class Silent:
+    def start(self, description: str, total: float | None) -> None:
+        pass
+
+    def advance(self, amount: float, *, records: int = 0, total: float | None = None) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+class RichReporter:
+    """A progress bar: done/total, percent, rate, elapsed and ETA."""
+
+    def __init__(self, console: Console, unit: str = "records", *, bytes_bar: bool = False) -> None:
+        self.console = console
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn() if bytes_bar else MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self._unit = unit
+        self._task: TaskID | None = None
+        self._started = time.monotonic()
+        self._records = 0
+
+    def start(self, description: str, total: float | None) -> None:
+        self._started = time.monotonic()
+        self._records = 0
+        self._progress.start()
+        self._task = self._progress.add_task(description, total=total, rate="")
+
+    def advance(self, amount: float, *, records: int = 0, total: float | None = None) -> None:
+        """Move the bar by `amount` (bytes or records) and count `records` for the rate."""
+        if self._task is None:
+            return
+        self._records += records
+        elapsed = time.monotonic() - self._started
+        rate = f"{self._records / elapsed:,.0f} {self._unit}/s" if elapsed > 0.5 else ""
+        self._progress.update(self._task, advance=amount, rate=rate)
+        if total is not None:
+            self._progress.update(self._task, total=total)
+
+    def note(self, message: str) -> None:
+        self._progress.console.print(message)
+
+    def stop(self) -> None:
+        self._progress.stop()

@@ -1,0 +1,1 @@
+"""Papers: the stored arXiv records, their lists and pages."""

@@ -1,0 +1,137 @@
+"""Check and normalise one source record's fields into a PaperRecord (or raise RecordError)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from paperfeed.papers.ids import parse_arxiv_id
+from paperfeed.sources.dates import announcement_date, announcement_date_of_day
+from paperfeed.sources.normalize import fold_whitespace, tex_to_unicode
+from paperfeed.sources.record import Author, PaperRecord, RecordError, Version
+
+LIMITS = {
+    "title": 1_000,
+    "abstract": 20_000,
+    "comments": 5_000,
+    "journal_ref": 2_000,
+    "doi": 500,
+    "report_no": 1_000,
+    "license": 500,
+    "submitter": 500,
+    "author": 1_000,
+    "authors": 10_000,
+    "categories": 40,
+}
+_CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")
+# ACM (I.2.7) and MSC (68T50) classes that listings mix into categories: not categories, skipped
+_CLASS_CODES = re.compile(r"^(?:[A-K](?:\.[0-9m]+)*|\d\d[A-Z0-9xX-]{1,3}\d{0,2})(?:[\s;,(].*)?$")
+
+
+def text_field(value: Any, name: str, *, required: bool = False, tex: bool = False) -> str | None:
+    """A string field: type-checked, folded (TeX converted when asked), length-limited."""
+    if value is None or value == "":
+        if required:
+            raise RecordError("missing", name)
+        return None
+    if not isinstance(value, str):
+        raise RecordError(f"expected text, got {type(value).__name__}", name)
+    text = tex_to_unicode(value) if tex else fold_whitespace(value)
+    if len(text) > LIMITS[name]:
+        raise RecordError(f"too long ({len(text)} characters, limit {LIMITS[name]})", name)
+    if required and not text:
+        raise RecordError("empty", name)
+    return text or None
+
+
+def arxiv_id_field(value: Any) -> tuple[str, int | None]:
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError("missing" if not value else "expected text", "id")
+    parsed = parse_arxiv_id(value)
+    if parsed is None:
+        raise RecordError(f"not an arXiv identifier: {value[:80]!r}", "id")
+    return parsed.base, parsed.version
+
+
+def categories_field(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value.split() if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(c, str) for c in items):
+        raise RecordError("expected a list of category names", "categories")
+    if len(items) > LIMITS["categories"]:
+        raise RecordError(f"too many ({len(items)})", "categories")
+    out: list[str] = []
+    for c in items:
+        c = c.strip()
+        if _CLASS_CODES.match(c):
+            continue
+        if not _CATEGORY.match(c):
+            raise RecordError(f"not a category name: {c[:40]!r}", "categories")
+        if c not in out:
+            out.append(c)
+    return out
+
+
+def check_authors(authors: list[Author]) -> list[Author]:
+    if len(authors) > LIMITS["authors"]:
+        raise RecordError(f"too many ({len(authors)})", "authors")
+    for a in authors:
+        if len(a.name) > LIMITS["author"]:
+            raise RecordError(f"an author name is too long ({len(a.name)} characters)", "authors")
+    return authors
+
+
+def feed_date_for(published: datetime | None, created_day: date | None, fallback: date) -> date:
+    if created_day is not None:  # a date without a time: assume before the cutoff
+        return announcement_date_of_day(created_day)
+    if published is not None:
+        return announcement_date(published)
+    return fallback
+
+
+def make_record(
+    *,
+    raw_id: Any,
+    title: Any,
+    abstract: Any,
+    authors: list[Author],
+    categories: Any,
+    source: str,
+    versions: list[Version],
+    fallback_feed_date: date,
+    created_day: date | None = None,
+    feed_date: date | None = None,
+    metadata_date: date | None = None,
+    updated_at: datetime | None = None,
+    extra: dict[str, Any] | None = None,
+) -> PaperRecord:
+    """Assemble a record from parsed parts; raises RecordError naming the first bad field."""
+    base, id_version = arxiv_id_field(raw_id)
+    versions = sorted(versions, key=lambda v: v.number)
+    version = max([v.number for v in versions] + [id_version or 0]) or 1
+    published = versions[0].created if versions and versions[0].number == 1 else None
+    if updated_at is None and versions:
+        updated_at = versions[-1].created
+    fields = extra or {}
+    return PaperRecord(
+        arxiv_id=base,
+        version=version,
+        title=text_field(title, "title", required=True, tex=True) or "",
+        abstract=text_field(abstract, "abstract", tex=True) or "",
+        authors=check_authors(authors),
+        categories=categories_field(categories),
+        feed_date=feed_date or feed_date_for(published, created_day, fallback_feed_date),
+        source=source,
+        comments=text_field(fields.get("comments"), "comments", tex=True),
+        journal_ref=text_field(fields.get("journal_ref"), "journal_ref", tex=True),
+        doi=text_field(fields.get("doi"), "doi"),
+        report_no=text_field(fields.get("report_no"), "report_no"),
+        license=text_field(fields.get("license"), "license"),
+        submitter=text_field(fields.get("submitter"), "submitter", tex=True),
+        published_at=published or (updated_at if version == 1 else None),
+        updated_at=updated_at,
+        versions=versions,
+        metadata_date=metadata_date,
+    )
