@@ -12,7 +12,7 @@ from functools import lru_cache
 from pylatexenc.latex2text import LatexNodes2Text
 
 _converter = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
-_MATH = re.compile(r"(\$\$.+?\$\$|(?<!\\)\$.+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\])", re.DOTALL)
+MATH = re.compile(r"(\$\$.+?\$\$|(?<!\\)\$.+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\])", re.DOTALL)
 # \"o  \'{e}  \H o  \c{c}  \emph{x}  \%  {\em x}  Erd{\H o}s
 _SPAN = re.compile(
     r"""\\[uvHckrbdtl](?![a-zA-Z])(?:\s*\{[^{}$]*\}|\s+[a-zA-Z])"""
@@ -37,7 +37,7 @@ def tex_to_unicode(text: str) -> str:
     text = fold_whitespace(text)
     if "\\" not in text and "{" not in text:
         return text
-    pieces = _MATH.split(text)
+    pieces = MATH.split(text)
     for i in range(0, len(pieces), 2):  # even pieces are text, odd ones math
         if "\\" in pieces[i] or "{" in pieces[i]:
             pieces[i] = _SPAN.sub(_span_to_unicode, pieces[i])

@@ -1,0 +1,39 @@
+"""create_app(settings) -> the paperfeed web application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from paperfeed import __version__
+from paperfeed.config import Settings
+from paperfeed.db.engine import make_engine, reader
+from paperfeed.papers import views as paper_views
+from paperfeed.web import errors
+from paperfeed.web.templating import TEMPLATES, make_templates
+
+STATIC = TEMPLATES.parent / "static"
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """Build the app; the caller owns `settings` (and may hand in an engine to share)."""
+    engine = engine or make_engine(settings.sqlalchemy_url)
+    app = FastAPI(title="paperfeed", version=__version__, docs_url="/api/docs",
+                  openapi_url="/api/openapi.json", redoc_url=None)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.read_engine = reader(engine)
+    app.state.templates = make_templates(settings.site_name)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    errors.install(app)
+    app.include_router(paper_views.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    return app

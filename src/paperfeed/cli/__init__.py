@@ -1,0 +1,1 @@
+"""The paperfeed command line: one module per command group, imports kept lazy."""

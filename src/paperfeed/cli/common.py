@@ -1,0 +1,62 @@
+"""What every command needs: the settings, an upgraded database, a console, clean failures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from paperfeed.config import Settings
+    from paperfeed.ingest.summary import RunSummary
+
+console = Console(stderr=True, highlight=False)
+
+
+def load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from paperfeed.config import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"PAPERFEED_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        fail(f"invalid settings: {problems}")
+
+
+def ready_engine(settings: Settings) -> Engine:
+    """The engine, with the schema brought up to date (creating the database if needed)."""
+    from sqlalchemy.exc import OperationalError
+
+    from paperfeed.db.engine import make_engine
+    from paperfeed.db.migrate import upgrade
+
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        fail(f"cannot open the database {engine.url.render_as_string()}: "
+             f"{str(exc.orig).splitlines()[0]}")
+    return engine
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def report(summary: RunSummary) -> None:
+    console.print(f"[green]done[/green] {summary.line()}")
+    for note in summary.notes:
+        console.print(f"  {note}")
+    if summary.first_rejects:
+        console.print(f"[yellow]{summary.counts.rejected:,} rejected[/yellow], for example:")
+        for r in summary.first_rejects:
+            console.print(f"  - {r.describe()}")
+    if summary.rejects_path:
+        console.print(f"  every reject, with where and why: {summary.rejects_path}")

@@ -1,0 +1,24 @@
+"""`paperfeed`: the entry point that gathers every command group."""
+
+from __future__ import annotations
+
+import typer
+
+from paperfeed.cli import db, ingest, serve
+
+app = typer.Typer(
+    name="paperfeed",
+    help="paperfeed: a self-hostable research-paper discovery service fed by arXiv.\n\n"
+    "Settings come from PAPERFEED_* environment variables (see docs/configuration.md).",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+ingest.register(app)
+serve.register(app)
+
+
+def main() -> None:
+    app()

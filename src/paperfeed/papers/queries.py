@@ -1,0 +1,103 @@
+"""Reads of papers: lists by feed day, week or month with a category filter, one paper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, func, literal, or_, select
+
+from paperfeed.papers.models import Paper
+
+papers = Paper.__table__
+LIST_COLUMNS = [c for c in papers.c if c.name not in ("content_hash", "source", "report_no",
+                                                       "license", "submitter")]
+
+
+@dataclass
+class PaperPage:
+    papers: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _in_category(category: str) -> Any:
+    padded = literal(" ") + papers.c.categories + literal(" ")
+    return padded.like(f"% {category} %")
+
+
+def _period(start: date, end: date, category: str | None) -> list[Any]:
+    conds = [papers.c.feed_date >= start, papers.c.feed_date <= end]
+    if category:
+        conds.append(_in_category(category))
+    return conds
+
+
+def list_papers(conn: Connection, start: date, end: date, *, category: str | None,
+                page: int, page_size: int) -> PaperPage:
+    """Papers that joined the feed between start and end (inclusive), newest first."""
+    conds = _period(start, end, category)
+    total = conn.execute(select(func.count()).select_from(papers).where(*conds)).scalar_one()
+    rows = conn.execute(
+        select(*LIST_COLUMNS).where(*conds)
+        .order_by(papers.c.feed_date.desc(), papers.c.published_at.desc(), papers.c.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)
+    ).mappings()
+    return PaperPage([dict(r) for r in rows], total, page, page_size)
+
+
+def category_counts(conn: Connection, start: date, end: date, limit: int = 12) -> list[tuple[str, int]]:
+    """The most common primary categories of a period, for the filter chips."""
+    count = func.count().label("n")
+    rows = conn.execute(
+        select(papers.c.primary_category, count)
+        .where(*_period(start, end, None), papers.c.primary_category.is_not(None))
+        .group_by(papers.c.primary_category).order_by(count.desc(), papers.c.primary_category)
+        .limit(limit)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def latest_day(conn: Connection, on_or_before: date) -> date | None:
+    return conn.execute(
+        select(func.max(papers.c.feed_date)).where(papers.c.feed_date <= on_or_before)
+    ).scalar_one_or_none()
+
+
+def neighbour_days(conn: Connection, start: date, end: date) -> tuple[date | None, date | None]:
+    """The nearest feed days with papers before `start` and after `end`."""
+    before = conn.execute(select(func.max(papers.c.feed_date)).where(papers.c.feed_date < start))
+    after = conn.execute(select(func.min(papers.c.feed_date)).where(papers.c.feed_date > end))
+    return before.scalar_one_or_none(), after.scalar_one_or_none()
+
+
+def get_paper(conn: Connection, arxiv_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(papers).where(papers.c.arxiv_id == arxiv_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def count_papers(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(papers)).scalar_one()
+
+
+def find_papers(conn: Connection, words: list[str], *, page: int, page_size: int) -> PaperPage:
+    """Papers whose title, authors or abstract contain every word (a plain scan)."""
+    conds = []
+    for word in words:
+        escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        conds.append(or_(func.lower(papers.c.title).like(pattern, escape="\\"),
+                         func.lower(papers.c.abstract).like(pattern, escape="\\")))
+    total = conn.execute(select(func.count()).select_from(papers).where(*conds)).scalar_one()
+    rows = conn.execute(
+        select(*LIST_COLUMNS).where(*conds)
+        .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)
+    ).mappings()
+    return PaperPage([dict(r) for r in rows], total, page, page_size)

@@ -1,0 +1,72 @@
+"""Turn stored text into HTML: TeX math to MathML (server-side, no CDN), snippets, links."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from latex2mathml.converter import convert as latex_to_mathml
+from markupsafe import Markup, escape
+
+from paperfeed.sources.normalize import MATH
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'(){}]+|(?<![\w/.])github\.com/[\w.-]+/[\w.-]+",
+                  re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'\""
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
+
+
+def render_tex(text: str | None) -> Markup:
+    """HTML for text with TeX math: text escaped, each formula as MathML (raw TeX on failure)."""
+    if not text:
+        return Markup("")
+    pieces = MATH.split(text)
+    out = []
+    for i, piece in enumerate(pieces):
+        out.append(_math_html(piece) if i % 2 else str(escape(piece)))
+    return Markup("".join(out))
+
+
+@lru_cache(maxsize=16384)
+def _math_html(formula: str) -> str:
+    display = formula.startswith(("$$", "\\["))
+    inner = formula[2:-2] if display or formula.startswith("\\(") else formula[1:-1]
+    try:
+        mathml = latex_to_mathml(inner, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many kinds; show the TeX itself
+        return f'<code class="tex">{escape(formula)}</code>'
+    return f'<span class="math" title="{escape(inner)}">{mathml}</span>'
+
+
+def snippet(text: str | None, limit: int = 300) -> str:
+    """The start of `text`, about `limit` characters, never cutting a formula in two."""
+    if not text or len(text) <= limit:
+        return text or ""
+    out, used = [], 0
+    for i, piece in enumerate(MATH.split(text)):
+        if used + len(piece) <= limit:
+            out.append(piece)
+            used += len(piece)
+            continue
+        if i % 2 == 0:
+            cut = piece[: limit - used].rsplit(" ", 1)[0]
+            out.append(cut)
+        break
+    return "".join(out).rstrip(" ,;:") + "…"
+
+
+def code_links(*texts: str | None) -> list[dict[str, str]]:
+    """Code repositories and project pages mentioned in the abstract or comments."""
+    seen: dict[str, dict[str, str]] = {}
+    for text in texts:
+        for match in _URL.finditer(text or ""):
+            url = match.group(0).rstrip(_TRAILING)
+            if not url.lower().startswith("http"):
+                url = "https://" + url
+            host = re.sub(r"^https?://(www\.)?", "", url, flags=re.I).split("/")[0].lower()
+            if host in ("arxiv.org", "doi.org", "dx.doi.org"):
+                continue
+            kind = "code" if host in _CODE_HOSTS else "project"
+            label = url.split("://", 1)[1].removeprefix("www.")
+            seen.setdefault(url.lower(), {"url": url, "kind": kind, "label": label})
+    return sorted(seen.values(), key=lambda link: link["kind"] != "code")

@@ -1,0 +1,173 @@
+"""Paper pages: daily/weekly/monthly lists and paper pages, each with a .json twin."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from sqlalchemy import Connection
+
+from paperfeed.papers import periods, queries
+from paperfeed.papers.bibtex import bibtex_entry
+from paperfeed.papers.ids import parse_arxiv_id
+from paperfeed.papers.render import code_links
+from paperfeed.papers.schemas import PaperListOut, paper_out
+from paperfeed.web.deps import read_conn
+
+router = APIRouter()
+Conn = Annotated[Connection, Depends(read_conn)]
+_CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
+Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")]
+Category = Annotated[str | None, Query(max_length=40, description="arXiv category, e.g. cs.LG")]
+
+
+def _split_suffix(text: str) -> tuple[str, str]:
+    for suffix in (".json", ".bib"):
+        if text.endswith(suffix):
+            return text[: -len(suffix)], suffix[1:]
+    return text, "html"
+
+
+def _category(cat: str | None) -> str | None:
+    if not cat:
+        return None
+    if not _CATEGORY.match(cat):
+        raise HTTPException(400, f"'{cat}' is not an arXiv category such as cs.LG")
+    return cat
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    return RedirectResponse("/papers", status_code=302)
+
+
+@router.get("/papers", summary="Today's papers (the latest day with papers)")
+def latest(request: Request, conn: Conn, cat: Category = None, page: Page = 1) -> Response:
+    today = datetime.now(UTC).date()
+    newest = queries.latest_day(conn, today)
+    if newest is None:
+        return _render_empty(request, conn)
+    return _list(request, conn, periods.day(newest), _category(cat), page, "html")
+
+
+@router.get("/papers.json", include_in_schema=False)
+def latest_json(request: Request, conn: Conn, cat: Category = None, page: Page = 1) -> Response:
+    newest = queries.latest_day(conn, datetime.now(UTC).date())
+    period = periods.day(newest or datetime.now(UTC).date())
+    return _list(request, conn, period, _category(cat), page, "json")
+
+
+@router.get("/papers/week", include_in_schema=False)
+def this_week(conn: Conn) -> RedirectResponse:
+    return RedirectResponse(periods.week_of(_newest_day(conn)).url, status_code=302)
+
+
+@router.get("/papers/month", include_in_schema=False)
+def this_month(conn: Conn) -> RedirectResponse:
+    newest = _newest_day(conn)
+    return RedirectResponse(periods.month(newest.year, newest.month).url, status_code=302)
+
+
+def _newest_day(conn: Conn) -> date:
+    today = datetime.now(UTC).date()
+    return queries.latest_day(conn, today) or today
+
+
+@router.get("/papers/date/{day}", summary="Papers of one feed day (YYYY-MM-DD[.json])")
+def by_day(request: Request, day: str, conn: Conn, cat: Category = None, page: Page = 1) -> Response:
+    return _period_page(request, conn, "day", day, cat, page)
+
+
+@router.get("/papers/week/{week}", summary="Papers of an ISO week (YYYY-Www[.json])")
+def by_week(request: Request, week: str, conn: Conn, cat: Category = None,
+            page: Page = 1) -> Response:
+    return _period_page(request, conn, "week", week, cat, page)
+
+
+@router.get("/papers/month/{month}", summary="Papers of a month (YYYY-MM[.json])")
+def by_month(request: Request, month: str, conn: Conn, cat: Category = None,
+             page: Page = 1) -> Response:
+    return _period_page(request, conn, "month", month, cat, page)
+
+
+@router.get("/papers/{arxiv_id:path}", summary="One paper (id[vN][.json|.bib])")
+def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
+    raw, fmt = _split_suffix(arxiv_id)
+    parsed = parse_arxiv_id(raw)
+    if parsed is None:
+        raise HTTPException(404, f"'{raw}' is not an arXiv identifier")
+    row = queries.get_paper(conn, parsed.base)
+    if row is None:
+        raise HTTPException(404, f"arXiv:{parsed.base} is not in this instance yet "
+                                 f"(an operator can add it with: paperfeed fetch {parsed.base})")
+    if fmt == "json":
+        return JSONResponse(paper_out(row, full=True).model_dump(mode="json"))
+    if fmt == "bib":
+        return PlainTextResponse(bibtex_entry(row), media_type="application/x-bibtex")
+    return request.app.state.templates.TemplateResponse(request, "papers/paper.html", {
+        "paper": row,
+        "asked_version": parsed.version,
+        "links": code_links(row["abstract"], row.get("comments")),
+        "bibtex": bibtex_entry(row),
+        "page_title": row["title"],
+    })
+
+
+@router.get("/search", summary="Find papers by words or go straight to an arXiv id")
+def search(request: Request, conn: Conn,
+           q: Annotated[str, Query(max_length=10_000)] = "", page: Page = 1) -> Response:
+    parsed = parse_arxiv_id(q) if q.strip() else None
+    if parsed is not None:
+        return RedirectResponse(f"/papers/{parsed.base}", status_code=303)
+    words = [w for w in q.split() if w][:12]
+    size = request.app.state.settings.page_size
+    result = queries.find_papers(conn, words, page=page, page_size=size) if words else None
+    return request.app.state.templates.TemplateResponse(request, "search.html", {
+        "q": q, "result": result, "page_title": f"Search: {q}" if q else "Search",
+    })
+
+
+def _period_page(request: Request, conn: Conn, kind: str, text: str, cat: str | None,
+                 page: int) -> Response:
+    key, fmt = _split_suffix(text)
+    try:
+        period = periods.parse(kind, key)
+    except periods.BadPeriod as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return _list(request, conn, period, _category(cat), page, fmt)
+
+
+def _list(request: Request, conn: Conn, period: periods.Period, cat: str | None, page: int,
+          fmt: str) -> Response:
+    size = request.app.state.settings.page_size
+    result = queries.list_papers(conn, period.start, period.end, category=cat, page=page,
+                                 page_size=size)
+    prev_url, next_url = _neighbours(conn, period)
+    if fmt == "json":
+        out = PaperListOut(
+            kind=period.kind, start=period.start, end=period.end, label=period.label,
+            category=cat, total=result.total, page=page, pages=result.pages,
+            prev_url=prev_url, next_url=next_url,
+            papers=[paper_out(p) for p in result.papers])
+        return JSONResponse(out.model_dump(mode="json"))
+    return request.app.state.templates.TemplateResponse(request, "papers/list.html", {
+        "period": period, "result": result, "category": cat, "prev_url": prev_url,
+        "next_url": next_url, "chips": queries.category_counts(conn, period.start, period.end),
+        "page_title": period.label,
+    })
+
+
+def _neighbours(conn: Conn, period: periods.Period) -> tuple[str | None, str | None]:
+    if period.kind != "day":
+        return period.shifted(-1).url, period.shifted(1).url
+    before, after = queries.neighbour_days(conn, period.start, period.end)
+    return (periods.day(before).url if before else None,
+            periods.day(after).url if after else None)
+
+
+def _render_empty(request: Request, conn: Conn) -> Response:
+    context: dict[str, Any] = {"page_title": "No papers yet", "settings": request.app.state.settings}
+    return request.app.state.templates.TemplateResponse(request, "papers/empty.html", context)

@@ -1,0 +1,1 @@
+"""Web plumbing shared by every domain: templates, errors, request dependencies, pagination."""
