@@ -70,15 +70,17 @@ def harvest(engine: Engine, settings: Settings, request: HarvestRequest, *,
     summary = RunSummary(kind=f"harvest {request.set_spec or 'all'}")
     log = RejectLog(settings.rejects_dir, "harvest")
     token, pages = _resume(engine, key, summary)
+    resumed_token = token  # only a token from an earlier run may have expired
     reporter.start(f"harvest {request.set_spec or 'all sets'}", None)
     try:
         while True:
             params = {"verb": "ListRecords", "resumptionToken": token} if token else request.params()
             page = _fetch_page(client, settings.arxiv_oai_url, params, pages, log)
             if page.error is not None:
-                if page.error.code == "badResumptionToken" and token:
+                if page.error.code == "badResumptionToken" and token and token == resumed_token:
                     reporter.note("resumption token expired: starting this harvest over")
-                    token, pages = None, 0
+                    token = resumed_token = None
+                    pages = 0
                     continue
                 if page.error.code not in EMPTY_ERRORS:
                     raise HarvestError(str(page.error))

@@ -8,6 +8,7 @@ per chunk, in file order. Memory stays flat: only a few chunks are in flight.
 from __future__ import annotations
 
 import gzip
+import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Iterator
@@ -83,7 +84,8 @@ def _built(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkResult]:
     if jobs <= 1:
         yield from map(build_chunk, chunks)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # spawn, not fork: the parent may run threads (a server, a stand-in) that fork would copy
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
         window: deque[Future[ChunkResult]] = deque()
         for chunk in chunks:
             window.append(pool.submit(build_chunk, chunk))

@@ -14,8 +14,6 @@ from paperfeed.sources.normalize import fold_whitespace, name_to_unicode
 from paperfeed.sources.record import Author, PaperRecord, RecordError, Reject, Version
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
-ARXIV = "http://arxiv.org/OAI/arXiv/"
-ARXIV_RAW = "http://arxiv.org/OAI/arXivRaw/"
 _O = f"{{{OAI}}}"
 # OAI errors after which a list is simply empty or finished, not failed
 EMPTY_ERRORS = {"noRecordsMatch"}
@@ -104,18 +102,25 @@ def _metadata_record(rec: etree._Element, header: etree._Element | None, today: 
     if meta is None or len(meta) == 0:
         raise RecordError("missing", "metadata")
     body = meta[0]
-    if body.tag == f"{{{ARXIV_RAW}}}arXivRaw":
-        return _arxiv_raw(body, metadata_date, today)
-    if body.tag == f"{{{ARXIV}}}arXiv":
-        return _arxiv(body, metadata_date, today)
-    raise RecordError(f"unsupported metadata format {body.tag}", "metadata")
+    # Dispatch on the local name: some captured pages carry the element in another namespace.
+    qname = etree.QName(body)
+    if qname.localname == "arXivRaw":
+        return _arxiv_raw(body, qname.namespace or "", metadata_date, today)
+    if qname.localname == "arXiv":
+        return _arxiv(body, qname.namespace or "", metadata_date, today)
+    raise RecordError(f"unsupported metadata format {body.tag} (use arXiv or arXivRaw)",
+                      "metadata")
 
 
 def _text(el: etree._Element, ns: str, name: str) -> str | None:
-    child = el.find(f"{{{ns}}}{name}")
+    child = el.find(_q(ns, name))
     if child is None:
         return None
     return "".join(child.itertext())
+
+
+def _q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}" if ns else name
 
 
 def _day(text: str | None, field_name: str) -> date | None:
@@ -137,14 +142,14 @@ def _common(el: etree._Element, ns: str) -> dict[str, str | None]:
     }
 
 
-def _arxiv_raw(el: etree._Element, metadata_date: date | None, today: date) -> PaperRecord:
-    ns = ARXIV_RAW
+def _arxiv_raw(el: etree._Element, ns: str, metadata_date: date | None,
+               today: date) -> PaperRecord:
     versions = []
-    for v in el.iterfind(f"{{{ns}}}version"):
+    for v in el.iterfind(_q(ns, "version")):
         label = v.get("version", "")
         if not label.startswith("v") or not label[1:].isdigit():
             raise RecordError(f"bad version label {label!r}", "version")
-        when = v.findtext(f"{{{ns}}}date")
+        when = v.findtext(_q(ns, "date"))
         try:
             created = parse_rfc822(when) if when else None
         except (TypeError, ValueError) as exc:
@@ -166,16 +171,15 @@ def _arxiv_raw(el: etree._Element, metadata_date: date | None, today: date) -> P
     )
 
 
-def _arxiv(el: etree._Element, metadata_date: date | None, today: date) -> PaperRecord:
-    ns = ARXIV
+def _arxiv(el: etree._Element, ns: str, metadata_date: date | None, today: date) -> PaperRecord:
     created = _day(_text(el, ns, "created"), "created")
     updated = _day(_text(el, ns, "updated"), "updated")
     authors = []
-    for a in el.iterfind(f"{{{ns}}}authors/{{{ns}}}author"):
+    for a in el.iterfind(f"{_q(ns, 'authors')}/{_q(ns, 'author')}"):
         parts = [_text(a, ns, "forenames"), _text(a, ns, "keyname"), _text(a, ns, "suffix")]
         name = " ".join(fold_whitespace(p) for p in parts if p)
         affiliations = [name_to_unicode("".join(x.itertext()))
-                        for x in a.iterfind(f"{{{ns}}}affiliation")]
+                        for x in a.iterfind(_q(ns, "affiliation"))]
         if name:
             authors.append(Author(name_to_unicode(name), [x for x in affiliations if x]))
     return make_record(
