@@ -14,10 +14,49 @@ from pathlib import Path
 
 import orjson
 
-CATEGORIES = ["cs.LG", "cs.AI", "cs.CL", "cs.CV", "stat.ML", "math.OC", "cs.RO", "cs.IR",
-              "quant-ph", "hep-th", "cond-mat.stat-mech", "astro-ph.GA", "math.PR", "eess.SP"]
-_SYL = ["ka", "lo", "mi", "ne", "ra", "si", "tu", "vo", "ber", "dan", "gel", "hin", "tor",
-        "qua", "zen", "lim", "pha", "tri", "ono", "ex", "al", "ic", "ment", "tion", "ar"]
+CATEGORIES = [
+    "cs.LG",
+    "cs.AI",
+    "cs.CL",
+    "cs.CV",
+    "stat.ML",
+    "math.OC",
+    "cs.RO",
+    "cs.IR",
+    "quant-ph",
+    "hep-th",
+    "cond-mat.stat-mech",
+    "astro-ph.GA",
+    "math.PR",
+    "eess.SP",
+]
+_SYL = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ra",
+    "si",
+    "tu",
+    "vo",
+    "ber",
+    "dan",
+    "gel",
+    "hin",
+    "tor",
+    "qua",
+    "zen",
+    "lim",
+    "pha",
+    "tri",
+    "ono",
+    "ex",
+    "al",
+    "ic",
+    "ment",
+    "tion",
+    "ar",
+]
 _ACCENTED = [r"M\"uller", r"Schr\"odinger", r"G\'omez", r"Erd{\H o}s", r"Fran\c{c}ois"]
 _MATH = [r"$O(n \log n)$", r"$\alpha$", r"$\ell_1$", r"$x^2 + y^2$", r"$\mathcal{L}$"]
 
@@ -53,18 +92,26 @@ class Generator:
         if r.random() < 0.25:
             abstract = abstract.replace(" ", f" {r.choice(_MATH)} ", 1)
         nver = r.choice((1, 1, 1, 2, 2, 3))
-        versions = [{"version": f"v{k + 1}",
-                     "created": (start + timedelta(days=30 * k)).strftime("%a, %-d %b %Y %H:%M:%S GMT")}
-                    for k in range(nver)]
+        versions = [
+            {
+                "version": f"v{k + 1}",
+                "created": (start + timedelta(days=30 * k)).strftime("%a, %-d %b %Y %H:%M:%S GMT"),
+            }
+            for k in range(nver)
+        ]
         cats = r.sample(CATEGORIES, r.choice((1, 1, 2, 2, 3, 4)))
         return {
             "id": f"{yymm}.{i:05d}" if i < 100000 else f"{yymm}.{i % 100000:05d}x",
             "submitter": " ".join(reversed(authors[0][:2])),
             "authors": ", ".join(f"{a[1]} {a[0]}" for a in authors),
             "title": self.text(r.randint(5, 16)).capitalize(),
-            "comments": f"{r.randint(4, 40)} pages, {r.randint(1, 12)} figures" if r.random() < .6 else None,
-            "journal-ref": f"J. {self.text(2).title()} {r.randint(1, 99)} ({start.year})" if r.random() < .2 else None,
-            "doi": f"10.{r.randint(1000, 9999)}/{self.text(1)}.{i}" if r.random() < .2 else None,
+            "comments": f"{r.randint(4, 40)} pages, {r.randint(1, 12)} figures"
+            if r.random() < 0.6
+            else None,
+            "journal-ref": f"J. {self.text(2).title()} {r.randint(1, 99)} ({start.year})"
+            if r.random() < 0.2
+            else None,
+            "doi": f"10.{r.randint(1000, 9999)}/{self.text(1)}.{i}" if r.random() < 0.2 else None,
             "report-no": None,
             "categories": " ".join(cats),
             "license": "http://creativecommons.org/licenses/by/4.0/",

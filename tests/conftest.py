@@ -16,7 +16,9 @@ from paperfeed.db.engine import make_engine
 from paperfeed.db.migrate import upgrade
 from tests.standin import ArxivStandIn
 
-PG_ADMIN = os.environ.get("PAPERFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = os.environ.get(
+    "PAPERFEED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PAPERFEED_SHARED_DATA", REPO.parent / "shared" / "data"))
 TABLES = ("papers", "ingest_checkpoints")
@@ -101,8 +103,12 @@ def shared_data() -> Path:
 
 def dump_papers(engine: Engine) -> list[tuple[object, ...]]:
     """Every paper row minus row timestamps: what two equivalent runs must agree on."""
-    cols = ("arxiv_id, version, title, abstract, authors, categories, primary_category, comments,"
-            " journal_ref, doi, published_at, updated_at, versions, metadata_date, feed_date,"
-            " content_hash")
+    cols = (
+        "arxiv_id, version, title, abstract, authors, categories, primary_category, comments,"
+        " journal_ref, doi, published_at, updated_at, versions, metadata_date, feed_date,"
+        " content_hash"
+    )
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(f"SELECT {cols} FROM papers ORDER BY arxiv_id"))]
+        return [
+            tuple(r) for r in conn.execute(text(f"SELECT {cols} FROM papers ORDER BY arxiv_id"))
+        ]

@@ -16,10 +16,12 @@ class Rec:
     title: str
     abstract: str = "  We study an invented problem.\nIt has two lines.\n"
     authors: list[tuple[str, str, list[str]]] = field(
-        default_factory=lambda: [("Doe", "Jane", ["Example Univ."]), ("Roe", "John", [])])
+        default_factory=lambda: [("Doe", "Jane", ["Example Univ."]), ("Roe", "John", [])]
+    )
     categories: str = "cs.LG cs.AI"
     versions: list[datetime] = field(
-        default_factory=lambda: [datetime(2026, 8, 3, 17, 59, tzinfo=UTC)])
+        default_factory=lambda: [datetime(2026, 8, 3, 17, 59, tzinfo=UTC)]
+    )
     datestamp: str = "2026-08-04"
     comments: str | None = "12 pages, 5 figures. Code: https://github.com/example/invented"
     journal_ref: str | None = None
@@ -45,7 +47,9 @@ def _opt(tag: str, value: str | None) -> str:
 def arxiv_raw_metadata(r: Rec) -> str:
     versions = "".join(
         f'<version version="v{i}"><date>{rfc822(d)}</date><size>123kb</size>'
-        f"<source_type>D</source_type></version>" for i, d in enumerate(r.versions, 1))
+        f"<source_type>D</source_type></version>"
+        for i, d in enumerate(r.versions, 1)
+    )
     return (
         '<arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -56,14 +60,17 @@ def arxiv_raw_metadata(r: Rec) -> str:
         f"<categories>{r.categories}</categories>{_opt('comments', r.comments)}"
         f"{_opt('journal-ref', r.journal_ref)}{_opt('doi', r.doi)}"
         "<license>http://creativecommons.org/licenses/by/4.0/</license>"
-        f"<abstract>{escape(r.abstract)}</abstract></arXivRaw>")
+        f"<abstract>{escape(r.abstract)}</abstract></arXivRaw>"
+    )
 
 
 def arxiv_metadata(r: Rec) -> str:
     authors = "".join(
         f"<author><keyname>{escape(k)}</keyname><forenames>{escape(f)}</forenames>"
-        + "".join(f"<affiliation>{escape(a)}</affiliation>" for a in affs) + "</author>"
-        for k, f, affs in r.authors)
+        + "".join(f"<affiliation>{escape(a)}</affiliation>" for a in affs)
+        + "</author>"
+        for k, f, affs in r.authors
+    )
     updated = f"<updated>{r.versions[-1].date()}</updated>" if len(r.versions) > 1 else ""
     return (
         '<arXiv xmlns="http://arxiv.org/OAI/arXiv/" '
@@ -74,15 +81,20 @@ def arxiv_metadata(r: Rec) -> str:
         f"<categories>{r.categories}</categories>{_opt('comments', r.comments)}"
         f"{_opt('journal-ref', r.journal_ref)}{_opt('doi', r.doi)}"
         "<license>http://creativecommons.org/licenses/by/4.0/</license>"
-        f"<abstract>{escape(r.abstract)}</abstract></arXiv>")
+        f"<abstract>{escape(r.abstract)}</abstract></arXiv>"
+    )
 
 
 def oai_record(r: Rec, prefix: str) -> str:
-    sets = "".join(f"<setSpec>{c.split('.')[0]}:{c.split('.')[0]}:{c.split('.')[-1]}</setSpec>"
-                   for c in r.categories.split())
+    sets = "".join(
+        f"<setSpec>{c.split('.')[0]}:{c.split('.')[0]}:{c.split('.')[-1]}</setSpec>"
+        for c in r.categories.split()
+    )
     status = ' status="deleted"' if r.deleted else ""
-    header = (f"<header{status}><identifier>oai:arXiv.org:{r.id}</identifier>"
-              f"<datestamp>{r.datestamp}</datestamp>{sets}</header>")
+    header = (
+        f"<header{status}><identifier>oai:arXiv.org:{r.id}</identifier>"
+        f"<datestamp>{r.datestamp}</datestamp>{sets}</header>"
+    )
     if r.deleted:
         return f"<record>{header}</record>"
     body = arxiv_raw_metadata(r) if prefix == "arXivRaw" else arxiv_metadata(r)
@@ -97,13 +109,18 @@ def oai_envelope(inner: str, request_attrs: str = 'verb="ListRecords"') -> str:
         'xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/ '
         'http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd">'
         "<responseDate>2026-08-24T02:00:00Z</responseDate>"
-        f"<request {request_attrs}>https://oaipmh.arxiv.org/oai</request>{inner}</OAI-PMH>")
+        f"<request {request_attrs}>https://oaipmh.arxiv.org/oai</request>{inner}</OAI-PMH>"
+    )
 
 
-def list_records_page(records: list[Rec], prefix: str, token: str | None,
-                      expiry: str = "2026-08-25T00:00:00Z") -> str:
-    tok = (f"<resumptionToken expirationDate='{expiry}'>{escape(token)}</resumptionToken>"
-           if token else "<resumptionToken/>")
+def list_records_page(
+    records: list[Rec], prefix: str, token: str | None, expiry: str = "2026-08-25T00:00:00Z"
+) -> str:
+    tok = (
+        f"<resumptionToken expirationDate='{expiry}'>{escape(token)}</resumptionToken>"
+        if token
+        else "<resumptionToken/>"
+    )
     body = "".join(oai_record(r, prefix) for r in records)
     return oai_envelope(f"<ListRecords>{body}{tok}</ListRecords>")
 
@@ -117,7 +134,9 @@ def atom_entry(r: Rec) -> str:
     authors = "".join(
         f"<author><name>{escape(f)} {escape(k)}</name>"
         + "".join(f"<arxiv:affiliation>{escape(a)}</arxiv:affiliation>" for a in affs)
-        + "</author>" for k, f, affs in r.authors)
+        + "</author>"
+        for k, f, affs in r.authors
+    )
     cats = r.categories.split()
     return (
         f"<entry><id>http://arxiv.org/abs/{r.id}v{v}</id>"
@@ -131,7 +150,8 @@ def atom_entry(r: Rec) -> str:
         'type="application/pdf"/>'
         f'<arxiv:primary_category term="{cats[0]}" scheme="http://arxiv.org/schemas/atom"/>'
         + "".join(f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>' for c in cats)
-        + "</entry>")
+        + "</entry>"
+    )
 
 
 def atom_feed(entries: list[str], total: int | None = None) -> str:
@@ -140,29 +160,42 @@ def atom_feed(entries: list[str], total: int | None = None) -> str:
         '<feed xmlns="http://www.w3.org/2005/Atom" '
         'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
         'xmlns:arxiv="http://arxiv.org/schemas/atom">'
-        '<id>http://arxiv.org/api/test</id><title>ArXiv Query</title>'
+        "<id>http://arxiv.org/api/test</id><title>ArXiv Query</title>"
         "<updated>2026-08-24T00:00:00-04:00</updated>"
         f"<opensearch:totalResults>{len(entries) if total is None else total}"
         "</opensearch:totalResults><opensearch:startIndex>0</opensearch:startIndex>"
         f"<opensearch:itemsPerPage>{len(entries)}</opensearch:itemsPerPage>"
-        + "".join(entries) + "</feed>")
+        + "".join(entries)
+        + "</feed>"
+    )
 
 
 def atom_error(message: str) -> str:
-    return atom_feed([
-        "<entry><id>http://arxiv.org/api/errors#incorrect_id_format</id><title>Error</title>"
-        f"<summary>{escape(message)}</summary><updated>2026-08-24T00:00:00-04:00</updated>"
-        "<author><name>arXiv api core</name></author></entry>"])
+    return atom_feed(
+        [
+            "<entry><id>http://arxiv.org/api/errors#incorrect_id_format</id><title>Error</title>"
+            f"<summary>{escape(message)}</summary><updated>2026-08-24T00:00:00-04:00</updated>"
+            "<author><name>arXiv api core</name></author></entry>"
+        ]
+    )
 
 
 def snapshot_line(r: Rec) -> bytes:
     obj = {
-        "id": r.id, "submitter": f"{r.authors[0][1]} {r.authors[0][0]}",
-        "authors": r.raw_authors, "title": r.title, "comments": r.comments,
-        "journal-ref": r.journal_ref, "doi": r.doi, "report-no": None,
-        "categories": r.categories, "license": "http://creativecommons.org/licenses/by/4.0/",
+        "id": r.id,
+        "submitter": f"{r.authors[0][1]} {r.authors[0][0]}",
+        "authors": r.raw_authors,
+        "title": r.title,
+        "comments": r.comments,
+        "journal-ref": r.journal_ref,
+        "doi": r.doi,
+        "report-no": None,
+        "categories": r.categories,
+        "license": "http://creativecommons.org/licenses/by/4.0/",
         "abstract": r.abstract,
-        "versions": [{"version": f"v{i}", "created": rfc822(d)} for i, d in enumerate(r.versions, 1)],
+        "versions": [
+            {"version": f"v{i}", "created": rfc822(d)} for i, d in enumerate(r.versions, 1)
+        ],
         "update_date": r.datestamp,
         "authors_parsed": [[k, f, "", *affs] for k, f, affs in r.authors],
     }
@@ -171,5 +204,11 @@ def snapshot_line(r: Rec) -> bytes:
 
 def many(n: int, start: int = 1, month: str = "2608") -> list[Rec]:
     """n distinct invented records with ids <month>.<00001+...>."""
-    return [Rec(id=f"{month}.{start + i:05d}", title=f"Invented study number {start + i} of "
-                f"$\\alpha$-models for Schr\\\"odinger bridges") for i in range(n)]
+    return [
+        Rec(
+            id=f"{month}.{start + i:05d}",
+            title=f"Invented study number {start + i} of "
+            f'$\\alpha$-models for Schr\\"odinger bridges',
+        )
+        for i in range(n)
+    ]

@@ -74,8 +74,12 @@ class ArxivStandIn:
         prefix = query.get("metadataPrefix", "")
         if prefix not in ("arXiv", "arXivRaw"):
             return Canned(200, R.oai_error("cannotDisseminateFormat", f"unknown {prefix}"))
-        matching = [r for r in self.records if self._in_set(r, query.get("set"))
-                    and query.get("from", "0000") <= r.datestamp <= query.get("until", "9999")]
+        matching = [
+            r
+            for r in self.records
+            if self._in_set(r, query.get("set"))
+            and query.get("from", "0000") <= r.datestamp <= query.get("until", "9999")
+        ]
         if not matching:
             return Canned(200, R.oai_error("noRecordsMatch", "no records match"))
         page = matching[skip : skip + self.page_size]
@@ -107,7 +111,7 @@ class ArxivStandIn:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 url = urlparse(self.path)
                 params = {k: v[-1] for k, v in parse_qs(url.query).items()}
                 canned = stand_in.answer(url.path, params)

@@ -21,8 +21,13 @@ STATIC = TEMPLATES.parent / "static"
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     """Build the app; the caller owns `settings` (and may hand in an engine to share)."""
     engine = engine or make_engine(settings.sqlalchemy_url)
-    app = FastAPI(title="paperfeed", version=__version__, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json", redoc_url=None)
+    app = FastAPI(
+        title="paperfeed",
+        version=__version__,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = reader(engine)

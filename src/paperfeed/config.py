@@ -1,12 +1,11 @@
-"""Typed settings read from PAPERFEED_* environment variables; built by the caller, never at import."""
+"""Typed settings from PAPERFEED_* environment variables, built by the caller (never at import)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from pydantic import Field, field_validator
 from typing import Annotated
 
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_CATEGORIES = ["cs.AI", "cs.CL", "cs.CV", "cs.LG"]
@@ -53,7 +52,9 @@ class Settings(BaseSettings):
         default="arXivRaw", description="OAI-PMH format: arXivRaw (versions) or arXiv (parsed)."
     )
     import_batch_size: int = Field(
-        default=2000, ge=1, description="Records written per transaction (and checkpoint) on import."
+        default=2000,
+        ge=1,
+        description="Records written per transaction (and checkpoint) on import.",
     )
     page_size: int = Field(default=50, ge=1, le=500, description="Papers per page on lists.")
     host: str = Field(default="127.0.0.1", description="Address `serve` and `up` listen on.")

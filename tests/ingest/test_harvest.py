@@ -23,9 +23,13 @@ class Clock:
 
 
 def _client(settings: Settings, clock: Clock, delay: float | None = None) -> PoliteClient:
-    return PoliteClient(delay=settings.arxiv_delay if delay is None else delay, timeout=5,
-                        retries=settings.arxiv_retries,
-                        max_retry_after=settings.arxiv_max_retry_after, sleep=clock)
+    return PoliteClient(
+        delay=settings.arxiv_delay if delay is None else delay,
+        timeout=5,
+        retries=settings.arxiv_retries,
+        max_retry_after=settings.arxiv_max_retry_after,
+        sleep=clock,
+    )
 
 
 def _ids(engine: Engine) -> list[str]:
@@ -36,8 +40,9 @@ def _ids(engine: Engine) -> list[str]:
 REQ = HarvestRequest("cs:cs:LG", date(2026, 8, 1), None, "arXivRaw")
 
 
-def test_pages_through_resumption_tokens(engine: Engine, settings: Settings,
-                                         standin: ArxivStandIn) -> None:
+def test_pages_through_resumption_tokens(
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     standin.records = R.many(8)
     clock = Clock()
     with _client(settings, clock, delay=3.0) as client:
@@ -50,8 +55,9 @@ def test_pages_through_resumption_tokens(engine: Engine, settings: Settings,
     assert len(clock.waits) == 2 and all(0 < w <= 3.0 for w in clock.waits)
 
 
-def test_503_retry_after_is_honoured(engine: Engine, settings: Settings,
-                                     standin: ArxivStandIn) -> None:
+def test_503_retry_after_is_honoured(
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     standin.records = R.many(2)
     standin.queue.append(Canned(503, "busy", {"Retry-After": "2"}))
     clock = Clock()
@@ -62,30 +68,34 @@ def test_503_retry_after_is_honoured(engine: Engine, settings: Settings,
     assert len(standin.requests) == 2
 
 
-def test_persistent_503_gives_a_clear_error(engine: Engine, settings: Settings,
-                                            standin: ArxivStandIn) -> None:
+def test_persistent_503_gives_a_clear_error(
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     for _ in range(5):
         standin.queue.append(Canned(503, "busy", {"Retry-After": "1"}))
     with _client(settings, Clock()) as client, pytest.raises(UpstreamUnavailable, match="503"):
         harvest(engine, settings, REQ, client=client)
 
 
-def test_no_records_match_is_an_empty_harvest(engine: Engine, settings: Settings,
-                                              standin: ArxivStandIn) -> None:
+def test_no_records_match_is_an_empty_harvest(
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     with _client(settings, Clock()) as client:
         summary = harvest(engine, settings, REQ, client=client)
     assert summary.counts.seen == 0 and _ids(engine) == []
 
 
-def test_other_oai_errors_stop_with_their_message(engine: Engine, settings: Settings,
-                                                  standin: ArxivStandIn) -> None:
+def test_other_oai_errors_stop_with_their_message(
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     standin.queue.append(Canned(200, R.oai_error("badArgument", "Illegal argument 'foo'")))
     with _client(settings, Clock()) as client, pytest.raises(HarvestError, match="badArgument"):
         harvest(engine, settings, REQ, client=client)
 
 
-def test_malformed_page_is_retried_then_salvaged(engine: Engine, settings: Settings,
-                                                 standin: ArxivStandIn) -> None:
+def test_malformed_page_is_retried_then_salvaged(
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     standin.records = R.many(6)
     standin.malformed_pages = {3}  # the second page comes back cut in half, once
     with _client(settings, Clock()) as client:
@@ -93,8 +103,9 @@ def test_malformed_page_is_retried_then_salvaged(engine: Engine, settings: Setti
     assert summary.counts.added == 6 and summary.counts.rejected == 0
 
 
-def test_killed_harvest_resumes_from_its_checkpoint(engine: Engine, settings: Settings,
-                                                    standin: ArxivStandIn) -> None:
+def test_killed_harvest_resumes_from_its_checkpoint(
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     standin.records = R.many(9)
     # the third request fails for good: two pages are committed with their checkpoint
     with _client(settings, Clock()) as client:
@@ -123,7 +134,8 @@ def test_killed_harvest_resumes_from_its_checkpoint(engine: Engine, settings: Se
 
 
 def test_expired_token_on_resume_starts_over_without_duplicates(
-        engine: Engine, settings: Settings, standin: ArxivStandIn) -> None:
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     standin.records = R.many(6)
     with engine.begin() as conn:
         from paperfeed.ingest import checkpoints
@@ -139,7 +151,8 @@ def test_expired_token_on_resume_starts_over_without_duplicates(
 
 
 def test_token_expiring_mid_run_is_an_error_not_a_loop(
-        engine: Engine, settings: Settings, standin: ArxivStandIn) -> None:
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
     standin.records = R.many(6)
     with _client(settings, Clock()) as client:
         first = harvest(engine, settings, REQ, client=client)

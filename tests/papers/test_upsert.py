@@ -41,8 +41,10 @@ def test_same_records_twice_change_nothing(engine: Engine) -> None:
 
 def test_newer_version_updates_and_keeps_history_and_feed_day(engine: Engine) -> None:
     _write(engine, _record(id="2608.01234", title="First title", versions=[V1]))
-    counts = _write(engine, _record(id="2608.01234", title="Second title", versions=[V1, V2],
-                                    datestamp="2026-08-21"))
+    counts = _write(
+        engine,
+        _record(id="2608.01234", title="Second title", versions=[V1, V2], datestamp="2026-08-21"),
+    )
     assert counts.updated == 1
     row = _paper(engine)
     assert (row.version, row.title) == (2, "Second title")
@@ -59,19 +61,32 @@ def test_older_version_never_overwrites_newer(engine: Engine) -> None:
 
 
 def test_duplicates_in_one_batch_keep_the_newest(engine: Engine) -> None:
-    counts = _write(engine, _record(id="2608.01234", title="Old", versions=[V1]),
-                    _record(id="2608.01234", title="New", versions=[V1, V2]))
+    counts = _write(
+        engine,
+        _record(id="2608.01234", title="Old", versions=[V1]),
+        _record(id="2608.01234", title="New", versions=[V1, V2]),
+    )
     assert (counts.added, counts.unchanged) == (1, 1)
     assert _paper(engine).title == "New"
 
 
 def test_stored_values_read_back_exactly(engine: Engine) -> None:
-    _write(engine, _record(id="2608.01234", title=r"Schr\"odinger $\alpha$", versions=[V1, V2],
-                           journal_ref="J. X 1", doi="10.1/x"))
+    _write(
+        engine,
+        _record(
+            id="2608.01234",
+            title=r"Schr\"odinger $\alpha$",
+            versions=[V1, V2],
+            journal_ref="J. X 1",
+            doi="10.1/x",
+        ),
+    )
     row = _paper(engine)
     assert row.title == r"Schrödinger $\alpha$"
-    assert row.authors == [{"name": "Jane Doe", "affiliations": ["Example Univ."]},
-                           {"name": "John Roe", "affiliations": []}]
+    assert row.authors == [
+        {"name": "Jane Doe", "affiliations": ["Example Univ."]},
+        {"name": "John Roe", "affiliations": []},
+    ]
     assert row.categories == "cs.LG cs.AI" and row.primary_category == "cs.LG"
     assert row.updated_at == V2 and row.updated_at.tzinfo is not None
     assert (row.journal_ref, row.doi) == ("J. X 1", "10.1/x")

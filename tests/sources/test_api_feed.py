@@ -7,9 +7,15 @@ from tests import records as R
 
 
 def test_atom_entry_fields() -> None:
-    rec = R.Rec(id="2608.01234", title="Invented $k$ goods",
-                versions=[datetime(2026, 8, 3, 17, 59, tzinfo=UTC),
-                          datetime(2026, 8, 20, 12, 0, tzinfo=UTC)], doi="10.1/x")
+    rec = R.Rec(
+        id="2608.01234",
+        title="Invented $k$ goods",
+        versions=[
+            datetime(2026, 8, 3, 17, 59, tzinfo=UTC),
+            datetime(2026, 8, 20, 12, 0, tzinfo=UTC),
+        ],
+        doi="10.1/x",
+    )
     page = parse_feed(R.atom_feed([R.atom_entry(rec)]).encode(), where="api", today=date.today())
     (got,) = page.records
     assert (got.arxiv_id, got.version, got.title) == ("2608.01234", 2, "Invented $k$ goods")
@@ -22,8 +28,9 @@ def test_atom_entry_fields() -> None:
 
 def test_error_entry_raises_with_arxiv_message() -> None:
     with pytest.raises(ApiError, match="incorrect id format for abc"):
-        parse_feed(R.atom_error("incorrect id format for abc").encode(), where="api",
-                   today=date.today())
+        parse_feed(
+            R.atom_error("incorrect id format for abc").encode(), where="api", today=date.today()
+        )
 
 
 def test_not_xml_raises_clear_error() -> None:

@@ -22,11 +22,21 @@ def test_numbered_affiliations_are_split() -> None:
 
 def test_suffix_after_comma_joins_previous_author() -> None:
     assert [a.name for a in parse_author_string("Jane Doe, John Roe, Jr.")] == [
-        "Jane Doe", "John Roe Jr."]
+        "Jane Doe",
+        "John Roe Jr.",
+    ]
 
 
 def test_snapshot_parsed_rows_keep_order_and_affiliations() -> None:
-    got = from_parsed_rows([["Doe", "Jane", "", "Example Univ.", "Other Lab"],
-                            ["Roe", "John", "Jr"], [r"Schr\"odinger", "E.", ""]])
-    assert names(got) == [("Jane Doe", ["Example Univ.", "Other Lab"]),
-                          ("John Roe Jr", []), ("E. Schrödinger", [])]
+    got = from_parsed_rows(
+        [
+            ["Doe", "Jane", "", "Example Univ.", "Other Lab"],
+            ["Roe", "John", "Jr"],
+            [r"Schr\"odinger", "E.", ""],
+        ]
+    )
+    assert names(got) == [
+        ("Jane Doe", ["Example Univ.", "Other Lab"]),
+        ("John Roe Jr", []),
+        ("E. Schrödinger", []),
+    ]

@@ -13,9 +13,16 @@ def _page(recs: list[R.Rec], prefix: str = "arXivRaw", token: str | None = None)
 
 
 def test_arxivraw_record_fields() -> None:
-    rec = R.Rec(id="2608.01234", title="An  invented\n title", versions=[
-        datetime(2026, 8, 3, 17, 59, tzinfo=UTC), datetime(2026, 8, 20, 12, 0, tzinfo=UTC)],
-        journal_ref="Proc. XYZ 2026", doi="10.1234/abcd")
+    rec = R.Rec(
+        id="2608.01234",
+        title="An  invented\n title",
+        versions=[
+            datetime(2026, 8, 3, 17, 59, tzinfo=UTC),
+            datetime(2026, 8, 20, 12, 0, tzinfo=UTC),
+        ],
+        journal_ref="Proc. XYZ 2026",
+        doi="10.1234/abcd",
+    )
     page = parse_page(_page([rec], token="tok%3D1"), where="p1", today=TODAY)
     assert page.token == "tok%3D1" and not page.rejects
     (got,) = page.records
@@ -23,7 +30,9 @@ def test_arxivraw_record_fields() -> None:
     assert got.title == "An invented title"
     assert got.abstract == "We study an invented problem. It has two lines."
     assert [(a.name, a.affiliations) for a in got.authors] == [
-        ("Jane Doe", ["Example Univ."]), ("John Roe", [])]
+        ("Jane Doe", ["Example Univ."]),
+        ("John Roe", []),
+    ]
     assert got.categories == ["cs.LG", "cs.AI"]
     assert got.published_at == datetime(2026, 8, 3, 17, 59, tzinfo=UTC)
     assert got.updated_at == datetime(2026, 8, 20, 12, 0, tzinfo=UTC)
@@ -52,8 +61,9 @@ def test_bad_record_is_rejected_with_identifier_and_field_the_rest_go_in() -> No
 
 
 def test_deleted_records_are_reported_not_stored() -> None:
-    page = parse_page(_page([R.Rec(id="2608.00004", title="x", deleted=True)]), where="p",
-                      today=TODAY)
+    page = parse_page(
+        _page([R.Rec(id="2608.00004", title="x", deleted=True)]), where="p", today=TODAY
+    )
     assert page.records == [] and page.deleted == ["oai:arXiv.org:2608.00004"]
 
 
@@ -71,8 +81,16 @@ def test_malformed_xml_raises_and_recovery_salvages_complete_records() -> None:
     assert [r.arxiv_id for r in salvaged.records][:3] == ["2608.00001", "2608.00002", "2608.00003"]
 
 
-@pytest.mark.parametrize(("category", "oai_set"), [
-    ("cs.LG", "cs:cs:LG"), ("math.NA", "math:math:NA"), ("hep-th", "physics:hep-th"),
-    ("astro-ph.GA", "physics:astro-ph:GA"), ("q-bio.NC", "q-bio:q-bio:NC"), ("cs", "cs")])
+@pytest.mark.parametrize(
+    ("category", "oai_set"),
+    [
+        ("cs.LG", "cs:cs:LG"),
+        ("math.NA", "math:math:NA"),
+        ("hep-th", "physics:hep-th"),
+        ("astro-ph.GA", "physics:astro-ph:GA"),
+        ("q-bio.NC", "q-bio:q-bio:NC"),
+        ("cs", "cs"),
+    ],
+)
 def test_category_to_oai_set(category: str, oai_set: str) -> None:
     assert category_set(category) == oai_set

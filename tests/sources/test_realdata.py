@@ -67,12 +67,17 @@ def test_real_resumption_token_and_error_codes(shared_data: Path) -> None:
     folder = shared_data / "arxiv-oai-arxivraw-mikesaelim"
     page = parse_page((folder / "ListRecordsResponse.xml").read_bytes(), where="x", today=TODAY)
     assert page.token == "726959|1001" and len(page.records) == 6
-    expected = {"BadArgument": "badArgument", "BadResumptionToken": "badResumptionToken",
-                "BadVerb": "badVerb", "IdDoesNotExist": "idDoesNotExist",
-                "NoRecordsMatch": "noRecordsMatch"}
+    expected = {
+        "BadArgument": "badArgument",
+        "BadResumptionToken": "badResumptionToken",
+        "BadVerb": "badVerb",
+        "IdDoesNotExist": "idDoesNotExist",
+        "NoRecordsMatch": "noRecordsMatch",
+    }
     for suffix, code in expected.items():
-        err = parse_page((folder / f"ErrorResponse{suffix}.xml").read_bytes(), where="x",
-                         today=TODAY).error
+        err = parse_page(
+            (folder / f"ErrorResponse{suffix}.xml").read_bytes(), where="x", today=TODAY
+        ).error
         assert err is not None and err.code == code
 
 
@@ -85,8 +90,9 @@ def test_every_api_response_parses(shared_data: Path) -> None:
         body = exchange["body"].encode()
         tree = etree.fromstring(body)
         entries = tree.findall("{http://www.w3.org/2005/Atom}entry")
-        is_error = any("/api/errors" in (e.findtext("{http://www.w3.org/2005/Atom}id") or "")
-                       for e in entries)
+        is_error = any(
+            "/api/errors" in (e.findtext("{http://www.w3.org/2005/Atom}id") or "") for e in entries
+        )
         if is_error:
             with pytest.raises(ApiError):
                 parse_feed(body, where=path.name, today=TODAY)
@@ -95,7 +101,9 @@ def test_every_api_response_parses(shared_data: Path) -> None:
         assert len(page.records) + len(page.rejects) == len(entries), path
         for entry, rec in zip(entries, page.records, strict=False):
             assert rec.arxiv_id in entry.findtext("{http://www.w3.org/2005/Atom}id", "")
-            assert rec.title == tex_to_unicode(entry.findtext("{http://www.w3.org/2005/Atom}title", ""))
+            assert rec.title == tex_to_unicode(
+                entry.findtext("{http://www.w3.org/2005/Atom}title", "")
+            )
 
 
 def test_snapshot_sample_matches_the_file(shared_data: Path) -> None:
@@ -116,8 +124,9 @@ def test_daily_listing_files_import_with_few_rejects(shared_data: Path) -> None:
     files = sorted((shared_data / "arxiv-daily-cs-jsonl").glob("*.jsonl"))
     assert files
     lines = files[0].read_bytes().splitlines(keepends=True)
-    result = build_chunk(Chunk(files[0].name, 1, lines, 0, "auto",
-                               date.fromisoformat(files[0].stem), "sqlite"))
+    result = build_chunk(
+        Chunk(files[0].name, 1, lines, 0, "auto", date.fromisoformat(files[0].stem), "sqlite")
+    )
     assert len(result.rows) + len(result.rejects) == len(lines)
     assert len(result.rejects) <= len(lines) * 0.02
     for reject in result.rejects:

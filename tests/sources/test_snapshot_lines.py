@@ -20,18 +20,21 @@ def test_snapshot_line_fields() -> None:
     assert got.submitter == "Jane Doe"
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"title": None}, "title"),
-    ({"title": 42}, "title"),
-    ({"id": "not-an-id"}, "id"),
-    ({"id": None}, "id"),
-    ({"abstract": "x" * 30_000}, "abstract"),
-    ({"categories": ["cs.LG", 3]}, "categories"),
-    ({"versions": "v1"}, "versions"),
-    ({"versions": [{"version": "v1", "created": "yesterday"}]}, "versions"),
-    ({"authors_parsed": "Doe, Jane"}, "authors_parsed"),
-    ({"update_date": "21/08/2026"}, "update_date"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": None}, "title"),
+        ({"title": 42}, "title"),
+        ({"id": "not-an-id"}, "id"),
+        ({"id": None}, "id"),
+        ({"abstract": "x" * 30_000}, "abstract"),
+        ({"categories": ["cs.LG", 3]}, "categories"),
+        ({"versions": "v1"}, "versions"),
+        ({"versions": [{"version": "v1", "created": "yesterday"}]}, "versions"),
+        ({"authors_parsed": "Doe, Jane"}, "authors_parsed"),
+        ({"update_date": "21/08/2026"}, "update_date"),
+    ],
+)
 def test_bad_field_is_named(change: dict[str, object], field: str) -> None:
     obj = orjson.loads(R.snapshot_line(R.Rec(id="2608.01234", title="T")))
     obj.update(change)

@@ -3,15 +3,18 @@ import pytest
 from paperfeed.sources.normalize import fold_whitespace, tex_to_unicode
 
 
-@pytest.mark.parametrize(("tex", "text"), [
-    (r"Schr\"odinger", "Schrödinger"),
-    (r"Erd{\H o}s", "Erdős"),
-    (r"G\'{e}rard", "Gérard"),
-    (r"Fran\c{c}ois", "François"),
-    (r"\emph{Deep} learning", "Deep learning"),
-    (r"R\&D and 5\% more", "R&D and 5% more"),
-    ("a plain   title\n  over two lines ", "a plain title over two lines"),
-])
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        (r"Schr\"odinger", "Schrödinger"),
+        (r"Erd{\H o}s", "Erdős"),
+        (r"G\'{e}rard", "Gérard"),
+        (r"Fran\c{c}ois", "François"),
+        (r"\emph{Deep} learning", "Deep learning"),
+        (r"R\&D and 5\% more", "R&D and 5% more"),
+        ("a plain   title\n  over two lines ", "a plain title over two lines"),
+    ],
+)
 def test_tex_accents_and_macros_become_unicode(tex: str, text: str) -> None:
     assert tex_to_unicode(tex) == text
 

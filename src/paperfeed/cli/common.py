@@ -25,7 +25,8 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"PAPERFEED_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+            f"PAPERFEED_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
         fail(f"invalid settings: {problems}")
 
 
@@ -40,8 +41,10 @@ def ready_engine(settings: Settings) -> Engine:
     try:
         upgrade(engine)
     except OperationalError as exc:
-        fail(f"cannot open the database {engine.url.render_as_string()}: "
-             f"{str(exc.orig).splitlines()[0]}")
+        fail(
+            f"cannot open the database {engine.url.render_as_string()}: "
+            f"{str(exc.orig).splitlines()[0]}"
+        )
     return engine
 
 

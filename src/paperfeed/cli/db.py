@@ -16,8 +16,9 @@ def upgrade() -> None:
 
     settings = load_settings()
     engine = ready_engine(settings)
-    console.print(f"database {engine.url.render_as_string()} at revision "
-                  f"{current_revision(engine)}")
+    console.print(
+        f"database {engine.url.render_as_string()} at revision {current_revision(engine)}"
+    )
 
 
 @app.command("check")

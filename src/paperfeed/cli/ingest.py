@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from paperfeed.cli.common import console, fail, load_settings, ready_engine, report
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from paperfeed.config import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -22,16 +27,30 @@ def _day(value: datetime | None) -> date | None:
 
 
 def harvest(
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", help="OAI set, e.g. cs or cs:cs:LG (repeatable). Default: the sets of "
-        "PAPERFEED_CATEGORIES.")] = None,
-    from_: Annotated[datetime | None, typer.Option(
-        "--from", formats=["%Y-%m-%d"], help="First datestamp (default: where the last "
-        "harvest of the set ended, or PAPERFEED_HARVEST_DAYS ago).")] = None,
-    until: Annotated[datetime | None, typer.Option(
-        formats=["%Y-%m-%d"], help="Last datestamp (default: none).")] = None,
-    metadata_prefix: Annotated[str | None, typer.Option(
-        "--format", help="arXivRaw (versions) or arXiv (parsed affiliations).")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="OAI set, e.g. cs or cs:cs:LG (repeatable). Default: the sets of "
+            "PAPERFEED_CATEGORIES.",
+        ),
+    ] = None,
+    from_: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from",
+            formats=["%Y-%m-%d"],
+            help="First datestamp (default: where the last "
+            "harvest of the set ended, or PAPERFEED_HARVEST_DAYS ago).",
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last datestamp (default: none).")
+    ] = None,
+    metadata_prefix: Annotated[
+        str | None,
+        typer.Option("--format", help="arXivRaw (versions) or arXiv (parsed affiliations)."),
+    ] = None,
 ) -> None:
     """Harvest arXiv over OAI-PMH; a killed harvest resumes where it stopped."""
     settings = load_settings()
@@ -39,7 +58,14 @@ def harvest(
     run_harvest(engine, settings, set_ or None, _day(from_), _day(until), metadata_prefix)
 
 
-def run_harvest(engine, settings, sets, from_day, until_day, prefix) -> bool:  # type: ignore[no-untyped-def]
+def run_harvest(
+    engine: Engine,
+    settings: Settings,
+    sets: list[str] | None,
+    from_day: date | None,
+    until_day: date | None,
+    prefix: str | None,
+) -> bool:
     """Harvest each set; False (after one clear line) when arXiv cannot be reached."""
     from paperfeed.ingest.harvester import (
         HarvestError,
@@ -61,8 +87,9 @@ def run_harvest(engine, settings, sets, from_day, until_day, prefix) -> bool:  #
         for set_spec in sets:
             start = from_day or default_from(engine, settings, set_spec, prefix)
             request = HarvestRequest(set_spec, start, until_day, prefix)
-            console.print(f"harvesting set {set_spec} from {start} ({prefix}) "
-                          f"at {settings.arxiv_oai_url}")
+            console.print(
+                f"harvesting set {set_spec} from {start} ({prefix}) at {settings.arxiv_oai_url}"
+            )
             try:
                 report(harvest(engine, settings, request, client=client, reporter=reporter))
             except UpstreamUnavailable as exc:
@@ -73,9 +100,15 @@ def run_harvest(engine, settings, sets, from_day, until_day, prefix) -> bool:  #
     return True
 
 
-def fetch(ids: Annotated[list[str], typer.Argument(
-        help="arXiv ids or URLs: 2401.01234, 2401.01234v2, hep-th/9901001, "
-        "https://arxiv.org/abs/...")]) -> None:
+def fetch(
+    ids: Annotated[
+        list[str],
+        typer.Argument(
+            help="arXiv ids or URLs: 2401.01234, 2401.01234v2, hep-th/9901001, "
+            "https://arxiv.org/abs/..."
+        ),
+    ],
+) -> None:
     """Fetch papers by id through the arXiv API (100 per request, politely spaced)."""
     from paperfeed.ingest.fetcher import fetch_ids
     from paperfeed.ingest.harvester import client_for
@@ -95,17 +128,33 @@ def fetch(ids: Annotated[list[str], typer.Argument(
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(
-        exists=True, dir_okay=False, readable=True,
-        help="A JSON-lines file, plain or .gz: the arXiv metadata snapshot or the generic "
-        "schema of docs/import-formats.md.")],
-    fmt: Annotated[str, typer.Option(
-        "--format", help="auto (per line), snapshot or jsonl.")] = "auto",
-    feed_date: Annotated[datetime | None, typer.Option(
-        formats=["%Y-%m-%d"], help="Feed day for records without dates (default: the file "
-        "name if it is a date, else today).")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        min=1, max=32, help="Worker processes that parse (default: CPU count, at most 4).")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="A JSON-lines file, plain or .gz: the arXiv metadata snapshot or the generic "
+            "schema of docs/import-formats.md.",
+        ),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto (per line), snapshot or jsonl.")
+    ] = "auto",
+    feed_date: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Feed day for records without dates (default: the file "
+            "name if it is a date, else today).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=32, help="Worker processes that parse (default: CPU count, at most 4)."
+        ),
+    ] = None,
 ) -> None:
     """Import a JSON-lines file; an interrupted import resumes where it stopped."""
     from paperfeed.ingest.importer import FORMATS, default_jobs, import_file
@@ -116,7 +165,13 @@ def import_(
     settings = load_settings()
     engine = ready_engine(settings)
     summary = import_file(
-        engine, file, rejects_dir=settings.rejects_dir, batch_size=settings.import_batch_size,
-        fmt=fmt, feed_date=_day(feed_date), jobs=jobs or default_jobs(),
-        reporter=RichReporter(console, bytes_bar=True))
+        engine,
+        file,
+        rejects_dir=settings.rejects_dir,
+        batch_size=settings.import_batch_size,
+        fmt=fmt,
+        feed_date=_day(feed_date),
+        jobs=jobs or default_jobs(),
+        reporter=RichReporter(console, bytes_bar=True),
+    )
     report(summary)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from paperfeed.cli.common import console, load_settings, ready_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from paperfeed.config import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +48,7 @@ def up(
     _serve(settings, engine, host, port)
 
 
-def _serve(settings, engine, host: str | None, port: int | None) -> None:  # type: ignore[no-untyped-def]
+def _serve(settings: Settings, engine: Engine, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from paperfeed.app import create_app

@@ -17,8 +17,11 @@ def _json_dumps(value: Any) -> str:
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create the engine for `url`; SQLite files get WAL, a busy timeout and foreign keys."""
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps,
-                              "json_deserializer": orjson.loads}
+    kwargs: dict[str, Any] = {
+        "echo": echo,
+        "json_serializer": _json_dumps,
+        "json_deserializer": orjson.loads,
+    }
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from paperfeed.ingest.models import Checkpoint
 
-checkpoints = Checkpoint.__table__
+checkpoints = cast(Table, Checkpoint.__table__)
 
 
 def load(conn: Connection, key: str) -> tuple[dict[str, Any], bool] | None:

@@ -18,8 +18,14 @@ from paperfeed.sources.http import PoliteClient
 from paperfeed.sources.record import Reject
 
 
-def fetch_ids(engine: Engine, settings: Settings, ids: Sequence[str], *,
-              client: PoliteClient, reporter: Reporter | None = None) -> RunSummary:
+def fetch_ids(
+    engine: Engine,
+    settings: Settings,
+    ids: Sequence[str],
+    *,
+    client: PoliteClient,
+    reporter: Reporter | None = None,
+) -> RunSummary:
     """Fetch and store `ids` (any form: id, versioned id, abs/pdf URL); unknown ids rejected."""
     reporter = reporter or Silent()
     summary = RunSummary(kind="fetch")
@@ -46,17 +52,22 @@ def fetch_ids(engine: Engine, settings: Settings, ids: Sequence[str], *,
     return summary
 
 
-def _fetch_batch(engine: Engine, settings: Settings, batch: list[str], client: PoliteClient,
-                 log: RejectLog) -> Counts:
+def _fetch_batch(
+    engine: Engine, settings: Settings, batch: list[str], client: PoliteClient, log: RejectLog
+) -> Counts:
     params = {"id_list": ",".join(batch), "start": "0", "max_results": str(len(batch))}
     response = client.get(settings.arxiv_api_url, params)
-    page = parse_feed(response.content, where=f"API {','.join(batch)[:60]}",
-                      today=datetime.now(UTC).date())
+    page = parse_feed(
+        response.content, where=f"API {','.join(batch)[:60]}", today=datetime.now(UTC).date()
+    )
     if response.status_code >= 400:
         raise ApiError(f"arXiv API answered HTTP {response.status_code}")
     found = {r.arxiv_id for r in page.records}
-    missing = [Reject(f"API id_list {i}", "not found on arXiv", "id", i)
-               for i in batch if i not in found and i not in {r.record_id for r in page.rejects}]
+    missing = [
+        Reject(f"API id_list {i}", "not found on arXiv", "id", i)
+        for i in batch
+        if i not in found and i not in {r.record_id for r in page.rejects}
+    ]
     with engine.begin() as conn:
         counts = upsert_papers(conn, page.records)
     counts.rejected = len(page.rejects) + len(missing)

@@ -14,7 +14,7 @@ from paperfeed.ingest.progress import Reporter, Silent
 from paperfeed.ingest.rejects import RejectLog
 from paperfeed.ingest.summary import RunSummary
 from paperfeed.papers.service import Counts, upsert_papers
-from paperfeed.sources.arxiv_oai import EMPTY_ERRORS, MalformedPage, OaiError, OaiPage, parse_page
+from paperfeed.sources.arxiv_oai import EMPTY_ERRORS, MalformedPage, OaiPage, parse_page
 from paperfeed.sources.http import PoliteClient
 from paperfeed.sources.record import Reject
 
@@ -62,8 +62,14 @@ def default_from(engine: Engine, settings: Settings, set_spec: str | None, prefi
     return datetime.now(UTC).date() - timedelta(days=settings.harvest_days)
 
 
-def harvest(engine: Engine, settings: Settings, request: HarvestRequest, *,
-            client: PoliteClient, reporter: Reporter | None = None) -> RunSummary:
+def harvest(
+    engine: Engine,
+    settings: Settings,
+    request: HarvestRequest,
+    *,
+    client: PoliteClient,
+    reporter: Reporter | None = None,
+) -> RunSummary:
     """Harvest `request`; a run killed at any point resumes at the last checkpointed page."""
     reporter = reporter or Silent()
     key = _key(settings.arxiv_oai_url, request)
@@ -74,7 +80,9 @@ def harvest(engine: Engine, settings: Settings, request: HarvestRequest, *,
     reporter.start(f"harvest {request.set_spec or 'all sets'}", None)
     try:
         while True:
-            params = {"verb": "ListRecords", "resumptionToken": token} if token else request.params()
+            params = (
+                {"verb": "ListRecords", "resumptionToken": token} if token else request.params()
+            )
             page = _fetch_page(client, settings.arxiv_oai_url, params, pages, log)
             if page.error is not None:
                 if page.error.code == "badResumptionToken" and token and token == resumed_token:
@@ -109,8 +117,9 @@ def _resume(engine: Engine, key: str, summary: RunSummary) -> tuple[str | None, 
     return state[0]["token"], int(state[0].get("pages", 0))
 
 
-def _fetch_page(client: PoliteClient, url: str, params: dict[str, str], pages: int,
-                log: RejectLog) -> OaiPage:
+def _fetch_page(
+    client: PoliteClient, url: str, params: dict[str, str], pages: int, log: RejectLog
+) -> OaiPage:
     today = datetime.now(UTC).date()
     where = f"OAI page {pages + 1}"
     for attempt in range(MALFORMED_RETRIES + 1):
@@ -129,8 +138,9 @@ def _fetch_page(client: PoliteClient, url: str, params: dict[str, str], pages: i
     raise AssertionError("unreachable")
 
 
-def _commit_page(engine: Engine, settings: Settings, key: str, request: HarvestRequest,
-                 page: OaiPage, pages: int) -> Counts:
+def _commit_page(
+    engine: Engine, settings: Settings, key: str, request: HarvestRequest, page: OaiPage, pages: int
+) -> Counts:
     with engine.begin() as conn:
         counts = upsert_papers(conn, page.records)
         counts.rejected = len(page.rejects)
@@ -139,8 +149,12 @@ def _commit_page(engine: Engine, settings: Settings, key: str, request: HarvestR
         checkpoints.save(conn, key, position, done=done)
         if done:
             last = {"response_date": (page.response_date or datetime.now(UTC)).isoformat()}
-            checkpoints.save(conn, _last_key(settings.arxiv_oai_url, request.prefix,
-                                             request.set_spec), last, done=True)
+            checkpoints.save(
+                conn,
+                _last_key(settings.arxiv_oai_url, request.prefix, request.set_spec),
+                last,
+                done=True,
+            )
     return counts
 
 

@@ -95,8 +95,9 @@ def _built(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkResult]:
             yield window.popleft().result()
 
 
-def _resume_point(engine: Engine, key: str, identity: dict[str, int],
-                  summary: RunSummary) -> _Position:
+def _resume_point(
+    engine: Engine, key: str, identity: dict[str, int], summary: RunSummary
+) -> _Position:
     with engine.begin() as conn:
         state = checkpoints.load(conn, key)
     if state is None:
@@ -108,8 +109,9 @@ def _resume_point(engine: Engine, key: str, identity: dict[str, int],
     return _Position(position["offset"], position["line"])
 
 
-def _chunks(path: Path, start: _Position, size: int, fmt: str, fallback: date,
-            dialect: str) -> Iterator[Chunk]:
+def _chunks(
+    path: Path, start: _Position, size: int, fmt: str, fallback: date, dialect: str
+) -> Iterator[Chunk]:
     lines: list[bytes] = []
     first = start.line + 1
     offset = start.offset
@@ -138,8 +140,14 @@ def _lines(path: Path, start: _Position) -> Iterator[tuple[int, bytes, int]]:
             yield lineno, line, offset
 
 
-def _commit(engine: Engine, key: str, identity: dict[str, int], result: ChunkResult,
-            summary: RunSummary, log: RejectLog) -> None:
+def _commit(
+    engine: Engine,
+    key: str,
+    identity: dict[str, int],
+    result: ChunkResult,
+    summary: RunSummary,
+    log: RejectLog,
+) -> None:
     with engine.begin() as conn:
         counts = upsert_rows(conn, result.rows)
         counts.rejected = len(result.rejects)

@@ -10,7 +10,6 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     MofNCompleteColumn,
-    MofNCompleteColumn,
     Progress,
     TaskID,
     TaskProgressColumn,

@@ -25,7 +25,11 @@ class RejectLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("ab") as fh:
             for r in rejects:
-                fh.write(orjson.dumps({"where": r.where, "id": r.record_id, "field": r.field,
-                                       "reason": r.reason}) + b"\n")
+                fh.write(
+                    orjson.dumps(
+                        {"where": r.where, "id": r.record_id, "field": r.field, "reason": r.reason}
+                    )
+                    + b"\n"
+                )
         self.count += len(rejects)
         self.first.extend(rejects[: max(0, 5 - len(self.first))])

@@ -21,8 +21,10 @@ class RunSummary:
 
     def line(self) -> str:
         c = self.counts
-        text = (f"{self.kind}: {c.added:,} added, {c.updated:,} updated, "
-                f"{c.unchanged:,} unchanged, {c.rejected:,} rejected")
+        text = (
+            f"{self.kind}: {c.added:,} added, {c.updated:,} updated, "
+            f"{c.unchanged:,} unchanged, {c.rejected:,} rejected"
+        )
         if self.deleted:
             text += f", {self.deleted:,} deleted upstream (ignored)"
         if self.resumed:

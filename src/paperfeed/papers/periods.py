@@ -36,8 +36,10 @@ class Period:
             return self.start.strftime("%A, %-d %B %Y")
         if self.kind == "week":
             year, week, _ = self.start.isocalendar()
-            return (f"Week {week}, {year} ({self.start.strftime('%-d %b')} – "
-                    f"{self.end.strftime('%-d %b')})")
+            return (
+                f"Week {week}, {year} ({self.start.strftime('%-d %b')} – "
+                f"{self.end.strftime('%-d %b')})"
+            )
         return self.start.strftime("%B %Y")
 
     def shifted(self, steps: int) -> Period:
@@ -71,8 +73,11 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def parse(kind: str, text: str) -> Period:
     try:
         if kind == "day":
-            return day(date.fromisoformat(text)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) \
+            return (
+                day(date.fromisoformat(text))
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)
                 else _bad(f"'{text}' is not a date like 2026-11-24")
+            )
         if kind == "week":
             m = _WEEK.match(text)
             if not m:

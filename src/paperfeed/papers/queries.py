@@ -11,8 +11,11 @@ from sqlalchemy import Connection, func, literal, or_, select
 from paperfeed.papers.models import Paper
 
 papers = Paper.__table__
-LIST_COLUMNS = [c for c in papers.c if c.name not in ("content_hash", "source", "report_no",
-                                                       "license", "submitter")]
+LIST_COLUMNS = [
+    c
+    for c in papers.c
+    if c.name not in ("content_hash", "source", "report_no", "license", "submitter")
+]
 
 
 @dataclass
@@ -39,26 +42,32 @@ def _period(start: date, end: date, category: str | None) -> list[Any]:
     return conds
 
 
-def list_papers(conn: Connection, start: date, end: date, *, category: str | None,
-                page: int, page_size: int) -> PaperPage:
+def list_papers(
+    conn: Connection, start: date, end: date, *, category: str | None, page: int, page_size: int
+) -> PaperPage:
     """Papers that joined the feed between start and end (inclusive), newest first."""
     conds = _period(start, end, category)
     total = conn.execute(select(func.count()).select_from(papers).where(*conds)).scalar_one()
     rows = conn.execute(
-        select(*LIST_COLUMNS).where(*conds)
+        select(*LIST_COLUMNS)
+        .where(*conds)
         .order_by(papers.c.feed_date.desc(), papers.c.published_at.desc(), papers.c.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     ).mappings()
     return PaperPage([dict(r) for r in rows], total, page, page_size)
 
 
-def category_counts(conn: Connection, start: date, end: date, limit: int = 12) -> list[tuple[str, int]]:
+def category_counts(
+    conn: Connection, start: date, end: date, limit: int = 12
+) -> list[tuple[str, int]]:
     """The most common primary categories of a period, for the filter chips."""
     count = func.count().label("n")
     rows = conn.execute(
         select(papers.c.primary_category, count)
         .where(*_period(start, end, None), papers.c.primary_category.is_not(None))
-        .group_by(papers.c.primary_category).order_by(count.desc(), papers.c.primary_category)
+        .group_by(papers.c.primary_category)
+        .order_by(count.desc(), papers.c.primary_category)
         .limit(limit)
     )
     return [(r[0], r[1]) for r in rows]
@@ -92,12 +101,18 @@ def find_papers(conn: Connection, words: list[str], *, page: int, page_size: int
     for word in words:
         escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
-        conds.append(or_(func.lower(papers.c.title).like(pattern, escape="\\"),
-                         func.lower(papers.c.abstract).like(pattern, escape="\\")))
+        conds.append(
+            or_(
+                func.lower(papers.c.title).like(pattern, escape="\\"),
+                func.lower(papers.c.abstract).like(pattern, escape="\\"),
+            )
+        )
     total = conn.execute(select(func.count()).select_from(papers).where(*conds)).scalar_one()
     rows = conn.execute(
-        select(*LIST_COLUMNS).where(*conds)
+        select(*LIST_COLUMNS)
+        .where(*conds)
         .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     ).mappings()
     return PaperPage([dict(r) for r in rows], total, page, page_size)

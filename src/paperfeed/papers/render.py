@@ -10,8 +10,9 @@ from markupsafe import Markup, escape
 
 from paperfeed.sources.normalize import MATH
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'(){}]+|(?<![\w/.])github\.com/[\w.-]+/[\w.-]+",
-                  re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'(){}]+|(?<![\w/.])github\.com/[\w.-]+/[\w.-]+", re.IGNORECASE
+)
 _TRAILING = ".,;:!?)]}'\""
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
 
@@ -23,8 +24,22 @@ def render_tex(text: str | None) -> Markup:
     pieces = MATH.split(text)
     out = []
     for i, piece in enumerate(pieces):
-        out.append(_math_html(piece) if i % 2 else str(escape(piece)))
+        out.append(_math_html(piece) if i % 2 else _linked(piece))
     return Markup("".join(out))
+
+
+def _linked(text: str) -> str:
+    """Escaped text with its web addresses as links."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        end = match.start() + len(url)
+        href = url if url.lower().startswith("http") else "https://" + url
+        out.append(str(escape(text[last : match.start()])))
+        out.append(f'<a href="{escape(href)}" rel="nofollow noopener">{escape(url)}</a>')
+        last = end
+    out.append(str(escape(text[last:])))
+    return "".join(out)
 
 
 @lru_cache(maxsize=16384)

@@ -39,24 +39,32 @@ class Counts:
         return self.added + self.updated + self.unchanged + self.rejected
 
     def as_dict(self) -> dict[str, int]:
-        return {"added": self.added, "updated": self.updated,
-                "unchanged": self.unchanged, "rejected": self.rejected}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
 
 
-def upsert_papers(conn: Connection, records: Sequence[PaperRecord], *,
-                  now: datetime | None = None) -> Counts:
+def upsert_papers(
+    conn: Connection, records: Sequence[PaperRecord], *, now: datetime | None = None
+) -> Counts:
     """Insert new papers, update those a record makes newer, leave the rest. Never commits."""
     storage = storage_for(conn.dialect.name)
     return upsert_rows(conn, [storage.row(r) for r in records], now=now)
 
 
 Row = tuple[Any, ...]
-_ID, _VERSION, _MDATE, _HASH = COL["arxiv_id"], COL["version"], COL["metadata_date"], COL[
-    "content_hash"]
+_ID, _VERSION, _MDATE, _HASH = (
+    COL["arxiv_id"],
+    COL["version"],
+    COL["metadata_date"],
+    COL["content_hash"],
+)
 
 
-def upsert_rows(conn: Connection, rows: Sequence[Row], *,
-                now: datetime | None = None) -> Counts:
+def upsert_rows(conn: Connection, rows: Sequence[Row], *, now: datetime | None = None) -> Counts:
     """upsert_papers for rows already in storage format (built by Storage.row)."""
     storage = storage_for(conn.dialect.name)
     stamp = storage.timestamp(now or datetime.now(UTC))
@@ -103,8 +111,22 @@ def _existing(conn: Connection, storage: Storage, ids: list[str]) -> dict[str, d
     for start in range(0, len(ids), _SELECT_CHUNK):
         chunk = ids[start : start + _SELECT_CHUNK]
         for r in conn.exec_driver_sql(storage.existing_sql(len(chunk)), tuple(chunk)):
-            found[r[1]] = dict(zip(("id", "arxiv_id", "version", "metadata_date", "content_hash",
-                                    "versions", "feed_date", "published_at"), r, strict=True))
+            found[r[1]] = dict(
+                zip(
+                    (
+                        "id",
+                        "arxiv_id",
+                        "version",
+                        "metadata_date",
+                        "content_hash",
+                        "versions",
+                        "feed_date",
+                        "published_at",
+                    ),
+                    r,
+                    strict=True,
+                )
+            )
     return found
 
 
@@ -112,7 +134,8 @@ def _is_newer(row: Row, old: dict[str, Any]) -> bool:
     if row[_HASH] == old["content_hash"]:
         return False
     return _order_key(row[_VERSION], row[_MDATE]) >= _order_key(
-        old["version"], old["metadata_date"])
+        old["version"], old["metadata_date"]
+    )
 
 
 def _merged(row: Row, old: dict[str, Any], stamp: Any) -> dict[str, Any]:

@@ -14,21 +14,45 @@ from typing import Any
 
 import orjson
 
-from paperfeed.papers.models import Paper
 from paperfeed.sources.record import PaperRecord
 
 # A row is a tuple in ROW_COLUMNS order; created_at and modified_at are added when written.
 ROW_COLUMNS = (
-    "arxiv_id", "version", "title", "abstract", "authors", "categories", "primary_category",
-    "comments", "journal_ref", "doi", "report_no", "license", "submitter", "published_at",
-    "updated_at", "versions", "metadata_date", "feed_date", "source", "content_hash",
+    "arxiv_id",
+    "version",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "primary_category",
+    "comments",
+    "journal_ref",
+    "doi",
+    "report_no",
+    "license",
+    "submitter",
+    "published_at",
+    "updated_at",
+    "versions",
+    "metadata_date",
+    "feed_date",
+    "source",
+    "content_hash",
 )
 INSERT_COLUMNS = (*ROW_COLUMNS, "created_at", "modified_at")
 UPDATE_COLUMNS = (*ROW_COLUMNS[1:], "modified_at")
 COL = {name: i for i, name in enumerate(ROW_COLUMNS)}
 JSON_COLUMNS = frozenset({"authors", "versions"})
-_EXISTING = ("id", "arxiv_id", "version", "metadata_date", "content_hash", "versions",
-             "feed_date", "published_at")
+_EXISTING = (
+    "id",
+    "arxiv_id",
+    "version",
+    "metadata_date",
+    "content_hash",
+    "versions",
+    "feed_date",
+    "published_at",
+)
 
 
 @dataclass(frozen=True)
@@ -40,9 +64,11 @@ class Storage:
             return None
         value = value.astimezone(UTC)
         if self.dialect == "sqlite":
-            return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
-                    f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}."
-                    f"{value.microsecond:06d}")
+            return (
+                f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
+                f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}."
+                f"{value.microsecond:06d}"
+            )
         return value
 
     def day(self, value: date | None) -> Any:
@@ -52,26 +78,56 @@ class Storage:
 
     def row(self, rec: PaperRecord) -> tuple[Any, ...]:
         """A record as a row tuple (ROW_COLUMNS order), content hash last."""
-        versions = orjson.dumps([
-            {"version": v.number, "created": v.created.isoformat() if v.created else None}
-            for v in rec.versions
-        ]).decode()
+        versions = orjson.dumps(
+            [
+                {"version": v.number, "created": v.created.isoformat() if v.created else None}
+                for v in rec.versions
+            ]
+        ).decode()
         authors = orjson.dumps(
             [{"name": a.name, "affiliations": a.affiliations} for a in rec.authors]
         ).decode()
         updated_at = self.timestamp(rec.updated_at)
         categories = " ".join(rec.categories)
-        hashed = (rec.version, rec.title, rec.abstract, authors, categories, rec.comments,
-                  rec.journal_ref, rec.doi, rec.report_no, rec.license, rec.submitter,
-                  updated_at, versions)
+        hashed = (
+            rec.version,
+            rec.title,
+            rec.abstract,
+            authors,
+            categories,
+            rec.comments,
+            rec.journal_ref,
+            rec.doi,
+            rec.report_no,
+            rec.license,
+            rec.submitter,
+            updated_at,
+            versions,
+        )
         content_hash = hashlib.blake2b(
-            "\x1f".join(map(str, hashed)).encode(), digest_size=16).hexdigest()
+            "\x1f".join(map(str, hashed)).encode(), digest_size=16
+        ).hexdigest()
         return (
-            rec.arxiv_id, rec.version, rec.title, rec.abstract, authors, categories,
-            rec.categories[0] if rec.categories else None, rec.comments, rec.journal_ref,
-            rec.doi, rec.report_no, rec.license, rec.submitter,
-            self.timestamp(rec.published_at), updated_at, versions,
-            self.day(rec.metadata_date), self.day(rec.feed_date), rec.source, content_hash,
+            rec.arxiv_id,
+            rec.version,
+            rec.title,
+            rec.abstract,
+            authors,
+            categories,
+            rec.categories[0] if rec.categories else None,
+            rec.comments,
+            rec.journal_ref,
+            rec.doi,
+            rec.report_no,
+            rec.license,
+            rec.submitter,
+            self.timestamp(rec.published_at),
+            updated_at,
+            versions,
+            self.day(rec.metadata_date),
+            self.day(rec.feed_date),
+            rec.source,
+            content_hash,
         )
 
     @property
@@ -84,8 +140,9 @@ class Storage:
 
     def existing_sql(self, n: int) -> str:
         mark = "?" if self.dialect == "sqlite" else "%s"
-        return (f"SELECT {', '.join(_EXISTING)} FROM papers "
-                f"WHERE arxiv_id IN ({', '.join([mark] * n)})")
+        return (
+            f"SELECT {', '.join(_EXISTING)} FROM papers WHERE arxiv_id IN ({', '.join([mark] * n)})"
+        )
 
 
 def _placeholder(dialect: str, column: str) -> str:

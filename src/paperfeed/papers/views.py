@@ -77,19 +77,23 @@ def _newest_day(conn: Conn) -> date:
 
 
 @router.get("/papers/date/{day}", summary="Papers of one feed day (YYYY-MM-DD[.json])")
-def by_day(request: Request, day: str, conn: Conn, cat: Category = None, page: Page = 1) -> Response:
+def by_day(
+    request: Request, day: str, conn: Conn, cat: Category = None, page: Page = 1
+) -> Response:
     return _period_page(request, conn, "day", day, cat, page)
 
 
 @router.get("/papers/week/{week}", summary="Papers of an ISO week (YYYY-Www[.json])")
-def by_week(request: Request, week: str, conn: Conn, cat: Category = None,
-            page: Page = 1) -> Response:
+def by_week(
+    request: Request, week: str, conn: Conn, cat: Category = None, page: Page = 1
+) -> Response:
     return _period_page(request, conn, "week", week, cat, page)
 
 
 @router.get("/papers/month/{month}", summary="Papers of a month (YYYY-MM[.json])")
-def by_month(request: Request, month: str, conn: Conn, cat: Category = None,
-             page: Page = 1) -> Response:
+def by_month(
+    request: Request, month: str, conn: Conn, cat: Category = None, page: Page = 1
+) -> Response:
     return _period_page(request, conn, "month", month, cat, page)
 
 
@@ -101,37 +105,52 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
         raise HTTPException(404, f"'{raw}' is not an arXiv identifier")
     row = queries.get_paper(conn, parsed.base)
     if row is None:
-        raise HTTPException(404, f"arXiv:{parsed.base} is not in this instance yet "
-                                 f"(an operator can add it with: paperfeed fetch {parsed.base})")
+        raise HTTPException(
+            404,
+            f"arXiv:{parsed.base} is not in this instance yet "
+            f"(an operator can add it with: paperfeed fetch {parsed.base})",
+        )
     if fmt == "json":
         return JSONResponse(paper_out(row, full=True).model_dump(mode="json"))
     if fmt == "bib":
         return PlainTextResponse(bibtex_entry(row), media_type="application/x-bibtex")
-    return request.app.state.templates.TemplateResponse(request, "papers/paper.html", {
-        "paper": row,
-        "asked_version": parsed.version,
-        "links": code_links(row["abstract"], row.get("comments")),
-        "bibtex": bibtex_entry(row),
-        "page_title": row["title"],
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "papers/paper.html",
+        {
+            "paper": row,
+            "asked_version": parsed.version,
+            "links": code_links(row["abstract"], row.get("comments")),
+            "bibtex": bibtex_entry(row),
+            "page_title": row["title"],
+        },
+    )
 
 
 @router.get("/search", summary="Find papers by words or go straight to an arXiv id")
-def search(request: Request, conn: Conn,
-           q: Annotated[str, Query(max_length=10_000)] = "", page: Page = 1) -> Response:
+def search(
+    request: Request, conn: Conn, q: Annotated[str, Query(max_length=10_000)] = "", page: Page = 1
+) -> Response:
     parsed = parse_arxiv_id(q) if q.strip() else None
     if parsed is not None:
         return RedirectResponse(f"/papers/{parsed.base}", status_code=303)
     words = [w for w in q.split() if w][:12]
     size = request.app.state.settings.page_size
     result = queries.find_papers(conn, words, page=page, page_size=size) if words else None
-    return request.app.state.templates.TemplateResponse(request, "search.html", {
-        "q": q, "result": result, "page_title": f"Search: {q}" if q else "Search",
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "result": result,
+            "page_title": f"Search: {q}" if q else "Search",
+        },
+    )
 
 
-def _period_page(request: Request, conn: Conn, kind: str, text: str, cat: str | None,
-                 page: int) -> Response:
+def _period_page(
+    request: Request, conn: Conn, kind: str, text: str, cat: str | None, page: int
+) -> Response:
     key, fmt = _split_suffix(text)
     try:
         period = periods.parse(kind, key)
@@ -140,34 +159,54 @@ def _period_page(request: Request, conn: Conn, kind: str, text: str, cat: str | 
     return _list(request, conn, period, _category(cat), page, fmt)
 
 
-def _list(request: Request, conn: Conn, period: periods.Period, cat: str | None, page: int,
-          fmt: str) -> Response:
+def _list(
+    request: Request, conn: Conn, period: periods.Period, cat: str | None, page: int, fmt: str
+) -> Response:
     size = request.app.state.settings.page_size
-    result = queries.list_papers(conn, period.start, period.end, category=cat, page=page,
-                                 page_size=size)
+    result = queries.list_papers(
+        conn, period.start, period.end, category=cat, page=page, page_size=size
+    )
     prev_url, next_url = _neighbours(conn, period)
     if fmt == "json":
         out = PaperListOut(
-            kind=period.kind, start=period.start, end=period.end, label=period.label,
-            category=cat, total=result.total, page=page, pages=result.pages,
-            prev_url=prev_url, next_url=next_url,
-            papers=[paper_out(p) for p in result.papers])
+            kind=period.kind,
+            start=period.start,
+            end=period.end,
+            label=period.label,
+            category=cat,
+            total=result.total,
+            page=page,
+            pages=result.pages,
+            prev_url=prev_url,
+            next_url=next_url,
+            papers=[paper_out(p) for p in result.papers],
+        )
         return JSONResponse(out.model_dump(mode="json"))
-    return request.app.state.templates.TemplateResponse(request, "papers/list.html", {
-        "period": period, "result": result, "category": cat, "prev_url": prev_url,
-        "next_url": next_url, "chips": queries.category_counts(conn, period.start, period.end),
-        "page_title": period.label,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "papers/list.html",
+        {
+            "period": period,
+            "result": result,
+            "category": cat,
+            "prev_url": prev_url,
+            "next_url": next_url,
+            "chips": queries.category_counts(conn, period.start, period.end),
+            "page_title": period.label,
+        },
+    )
 
 
 def _neighbours(conn: Conn, period: periods.Period) -> tuple[str | None, str | None]:
     if period.kind != "day":
         return period.shifted(-1).url, period.shifted(1).url
     before, after = queries.neighbour_days(conn, period.start, period.end)
-    return (periods.day(before).url if before else None,
-            periods.day(after).url if after else None)
+    return (periods.day(before).url if before else None, periods.day(after).url if after else None)
 
 
 def _render_empty(request: Request, conn: Conn) -> Response:
-    context: dict[str, Any] = {"page_title": "No papers yet", "settings": request.app.state.settings}
+    context: dict[str, Any] = {
+        "page_title": "No papers yet",
+        "settings": request.app.state.settings,
+    }
     return request.app.state.templates.TemplateResponse(request, "papers/empty.html", context)

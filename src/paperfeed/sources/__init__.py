@@ -1,1 +1,1 @@
-"""Upstream sources (arXiv OAI-PMH, arXiv API, snapshot, generic JSON lines) and their record type."""
+"""Upstream sources (arXiv OAI-PMH and API, the snapshot, generic JSON lines), one record type."""

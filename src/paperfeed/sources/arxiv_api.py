@@ -55,7 +55,9 @@ def parse_feed(content: bytes, *, where: str, today: date) -> ApiPage:
         try:
             page.records.append(_entry_record(entry, today))
         except RecordError as exc:
-            page.rejects.append(Reject(f"{where} entry {entry_id}", exc.reason, exc.field, entry_id))
+            page.rejects.append(
+                Reject(f"{where} entry {entry_id}", exc.reason, exc.field, entry_id)
+            )
     return page
 
 

@@ -95,7 +95,9 @@ def _parse_record(rec: etree._Element, page: OaiPage, *, where: str, today: date
         page.rejects.append(Reject(record_where, exc.reason, exc.field, identifier))
 
 
-def _metadata_record(rec: etree._Element, header: etree._Element | None, today: date) -> PaperRecord:
+def _metadata_record(
+    rec: etree._Element, header: etree._Element | None, today: date
+) -> PaperRecord:
     datestamp = header.findtext(f"{_O}datestamp") if header is not None else None
     metadata_date = _day(datestamp, "datestamp")
     meta = rec.find(f"{_O}metadata")
@@ -108,15 +110,18 @@ def _metadata_record(rec: etree._Element, header: etree._Element | None, today: 
         return _arxiv_raw(body, qname.namespace or "", metadata_date, today)
     if qname.localname == "arXiv":
         return _arxiv(body, qname.namespace or "", metadata_date, today)
-    raise RecordError(f"unsupported metadata format {body.tag} (use arXiv or arXivRaw)",
-                      "metadata")
+    raise RecordError(f"unsupported metadata format {body.tag} (use arXiv or arXivRaw)", "metadata")
 
 
 def _text(el: etree._Element, ns: str, name: str) -> str | None:
     child = el.find(_q(ns, name))
     if child is None:
         return None
-    return "".join(child.itertext())
+    return _itertext(child)
+
+
+def _itertext(el: etree._Element) -> str:
+    return "".join(str(t) for t in el.itertext())
 
 
 def _q(ns: str, name: str) -> str:
@@ -142,8 +147,7 @@ def _common(el: etree._Element, ns: str) -> dict[str, str | None]:
     }
 
 
-def _arxiv_raw(el: etree._Element, ns: str, metadata_date: date | None,
-               today: date) -> PaperRecord:
+def _arxiv_raw(el: etree._Element, ns: str, metadata_date: date | None, today: date) -> PaperRecord:
     versions = []
     for v in el.iterfind(_q(ns, "version")):
         label = v.get("version", "")
@@ -178,8 +182,7 @@ def _arxiv(el: etree._Element, ns: str, metadata_date: date | None, today: date)
     for a in el.iterfind(f"{_q(ns, 'authors')}/{_q(ns, 'author')}"):
         parts = [_text(a, ns, "forenames"), _text(a, ns, "keyname"), _text(a, ns, "suffix")]
         name = " ".join(fold_whitespace(p) for p in parts if p)
-        affiliations = [name_to_unicode("".join(x.itertext()))
-                        for x in a.iterfind(_q(ns, "affiliation"))]
+        affiliations = [name_to_unicode(_itertext(x)) for x in a.iterfind(_q(ns, "affiliation"))]
         if name:
             authors.append(Author(name_to_unicode(name), [x for x in affiliations if x]))
     return make_record(

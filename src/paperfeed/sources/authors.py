@@ -1,4 +1,4 @@
-"""Author lists: arXiv's raw author strings and parsed [keyname, forenames, suffix, affil...] rows."""
+"""Author lists: raw author strings, and parsed [keyname, forenames, suffix, affil...] rows."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def from_parsed_rows(rows: Iterable[Sequence[str]]) -> list[Author]:
 
 
 def _top_level_split(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "(":
             depth += 1

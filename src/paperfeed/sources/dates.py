@@ -8,8 +8,12 @@ from zoneinfo import ZoneInfo
 
 ARXIV_TZ = ZoneInfo("America/New_York")
 CUTOFF = time(14, 0)  # submissions received by 14:00 ET go out that evening
-_MONTHS = {m: i for i, m in enumerate(
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
 
 
 def parse_rfc822(text: str) -> datetime:
@@ -18,8 +22,15 @@ def parse_rfc822(text: str) -> datetime:
     try:
         if len(parts) == 6 and parts[5] in ("GMT", "UTC", "+0000"):
             hh, mm, ss = parts[4].split(":")
-            return datetime(int(parts[3]), _MONTHS[parts[2]], int(parts[1]),
-                            int(hh), int(mm), int(ss), tzinfo=UTC)
+            return datetime(
+                int(parts[3]),
+                _MONTHS[parts[2]],
+                int(parts[1]),
+                int(hh),
+                int(mm),
+                int(ss),
+                tzinfo=UTC,
+            )
     except (KeyError, ValueError):
         pass
     parsed = parsedate_to_datetime(text)

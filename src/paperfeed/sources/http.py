@@ -68,8 +68,10 @@ class PoliteClient:
                 if wait is None:
                     self._backoff(attempt, f"HTTP {response.status_code}; retrying")
                 else:
-                    self._pause(min(wait, self._max_retry_after),
-                                f"HTTP {response.status_code}, Retry-After {wait:g}s")
+                    self._pause(
+                        min(wait, self._max_retry_after),
+                        f"HTTP {response.status_code}, Retry-After {wait:g}s",
+                    )
                 continue
             return response
         raise AssertionError("unreachable")

@@ -46,8 +46,9 @@ def _authors(obj: dict[str, Any]) -> list:
         if not isinstance(parsed, list) or not all(
             isinstance(r, list) and all(isinstance(x, str) for x in r) for r in parsed
         ):
-            raise RecordError("expected a list of [keyname, forenames, suffix, ...]",
-                              "authors_parsed")
+            raise RecordError(
+                "expected a list of [keyname, forenames, suffix, ...]", "authors_parsed"
+            )
         return from_parsed_rows(parsed)
     raw = obj.get("authors")
     if raw is None:

@@ -14,9 +14,14 @@ log = logging.getLogger("paperfeed.web")
 
 def wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.endswith(".json") or path.startswith("/api/") or (
-        "application/json" in request.headers.get("accept", "")
-        and "text/html" not in request.headers.get("accept", ""))
+    return (
+        path.endswith(".json")
+        or path.startswith("/api/")
+        or (
+            "application/json" in request.headers.get("accept", "")
+            and "text/html" not in request.headers.get("accept", "")
+        )
+    )
 
 
 def error_response(request: Request, status: int, message: str) -> Response:
@@ -24,7 +29,8 @@ def error_response(request: Request, status: int, message: str) -> Response:
         return JSONResponse({"error": message, "status": status}, status_code=status)
     templates = request.app.state.templates
     return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message}, status_code=status)
+        request, "error.html", {"status": status, "message": message}, status_code=status
+    )
 
 
 def install(app: FastAPI) -> None:

@@ -29,7 +29,8 @@ def human_date(value: date | datetime | None) -> str:
 def make_templates(site_name: str) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
-    env.filters.update(tex=render_tex, snippet=snippet, authors_short=authors_short,
-                       human_date=human_date)
+    env.filters.update(
+        tex=render_tex, snippet=snippet, authors_short=authors_short, human_date=human_date
+    )
     env.globals.update(site_name=site_name)
     return templates

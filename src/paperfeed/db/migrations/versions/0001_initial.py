@@ -7,7 +7,6 @@ Create Date: 2026-11-25 22:11:28.978904
 
 import sqlalchemy as sa
 from alembic import op
-
 from sqlalchemy.dialects import postgresql
 
 import paperfeed.db.base
