@@ -88,7 +88,7 @@ class Generator:
         start = datetime(2015, 1, 1, tzinfo=UTC) + timedelta(minutes=5 * i)
         yymm = start.strftime("%y%m")
         authors = [self.name() for _ in range(min(100, int(r.paretovariate(1.5))))]
-        abstract = self.text(r.randint(60, 240))
+        abstract = self.text(r.randint(50, 190))
         if r.random() < 0.25:
             abstract = abstract.replace(" ", f" {r.choice(_MATH)} ", 1)
         nver = r.choice((1, 1, 1, 2, 2, 3))
