@@ -23,9 +23,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def live_url(filled: Engine, settings: Settings, db_url: str) -> Iterator[str]:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("one database is enough to drive the browser")
+def db_url(tmp_path: Path) -> str:
+    """One database is enough to drive the browser: SQLite (the pages' queries run on both)."""
+    return f"sqlite:///{tmp_path / 'browser.db'}"
+
+
+@pytest.fixture
+def live_url(filled: Engine, settings: Settings) -> Iterator[str]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is required in CI ({CHROMIUM})")
