@@ -14,7 +14,14 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from paperfeed.papers.storage import COL, ROW_COLUMNS, UPDATE_COLUMNS, Storage, storage_for
+from paperfeed.papers.storage import (
+    COL,
+    EXISTING_COLUMNS,
+    ROW_COLUMNS,
+    UPDATE_COLUMNS,
+    Storage,
+    storage_for,
+)
 from paperfeed.sources.record import PaperRecord
 
 _SELECT_CHUNK = 900
@@ -111,22 +118,7 @@ def _existing(conn: Connection, storage: Storage, ids: list[str]) -> dict[str, d
     for start in range(0, len(ids), _SELECT_CHUNK):
         chunk = ids[start : start + _SELECT_CHUNK]
         for r in conn.exec_driver_sql(storage.existing_sql(len(chunk)), tuple(chunk)):
-            found[r[1]] = dict(
-                zip(
-                    (
-                        "id",
-                        "arxiv_id",
-                        "version",
-                        "metadata_date",
-                        "content_hash",
-                        "versions",
-                        "feed_date",
-                        "published_at",
-                    ),
-                    r,
-                    strict=True,
-                )
-            )
+            found[r[1]] = dict(zip(EXISTING_COLUMNS, r, strict=True))
     return found
 
 

@@ -42,8 +42,27 @@ ROW_COLUMNS = (
 INSERT_COLUMNS = (*ROW_COLUMNS, "created_at", "modified_at")
 UPDATE_COLUMNS = (*ROW_COLUMNS[1:], "modified_at")
 COL = {name: i for i, name in enumerate(ROW_COLUMNS)}
+# what decides whether a stored paper changed (not where it came from, not its feed day)
+_HASHED = tuple(
+    COL[c]
+    for c in (
+        "version",
+        "title",
+        "abstract",
+        "authors",
+        "categories",
+        "comments",
+        "journal_ref",
+        "doi",
+        "report_no",
+        "license",
+        "submitter",
+        "updated_at",
+        "versions",
+    )
+)
 JSON_COLUMNS = frozenset({"authors", "versions"})
-_EXISTING = (
+EXISTING_COLUMNS = (
     "id",
     "arxiv_id",
     "version",
@@ -87,33 +106,13 @@ class Storage:
         authors = orjson.dumps(
             [{"name": a.name, "affiliations": a.affiliations} for a in rec.authors]
         ).decode()
-        updated_at = self.timestamp(rec.updated_at)
-        categories = " ".join(rec.categories)
-        hashed = (
-            rec.version,
-            rec.title,
-            rec.abstract,
-            authors,
-            categories,
-            rec.comments,
-            rec.journal_ref,
-            rec.doi,
-            rec.report_no,
-            rec.license,
-            rec.submitter,
-            updated_at,
-            versions,
-        )
-        content_hash = hashlib.blake2b(
-            "\x1f".join(map(str, hashed)).encode(), digest_size=16
-        ).hexdigest()
-        return (
+        row = (
             rec.arxiv_id,
             rec.version,
             rec.title,
             rec.abstract,
             authors,
-            categories,
+            " ".join(rec.categories),
             rec.categories[0] if rec.categories else None,
             rec.comments,
             rec.journal_ref,
@@ -122,13 +121,14 @@ class Storage:
             rec.license,
             rec.submitter,
             self.timestamp(rec.published_at),
-            updated_at,
+            self.timestamp(rec.updated_at),
             versions,
             self.day(rec.metadata_date),
             self.day(rec.feed_date),
             rec.source,
-            content_hash,
         )
+        hashed = "\x1f".join(str(row[i]) for i in _HASHED)
+        return (*row, hashlib.blake2b(hashed.encode(), digest_size=16).hexdigest())
 
     @property
     def insert_sql(self) -> str:
@@ -140,9 +140,8 @@ class Storage:
 
     def existing_sql(self, n: int) -> str:
         mark = "?" if self.dialect == "sqlite" else "%s"
-        return (
-            f"SELECT {', '.join(_EXISTING)} FROM papers WHERE arxiv_id IN ({', '.join([mark] * n)})"
-        )
+        columns, marks = ", ".join(EXISTING_COLUMNS), ", ".join([mark] * n)
+        return f"SELECT {columns} FROM papers WHERE arxiv_id IN ({marks})"
 
 
 def _placeholder(dialect: str, column: str) -> str:
