@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from paperfeed.config import Settings
 from paperfeed.db.engine import make_engine
 from paperfeed.db.migrate import upgrade
+from paperfeed.db.models import Base
 from tests.standin import ArxivStandIn
 
 PG_ADMIN = os.environ.get(
@@ -21,7 +22,7 @@ PG_ADMIN = os.environ.get(
 )
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("PAPERFEED_SHARED_DATA", REPO.parent / "shared" / "data"))
-TABLES = ("papers", "ingest_checkpoints")
+TABLES = tuple(t.name for t in Base.metadata.sorted_tables)
 
 
 def _pg_available() -> str | None:
@@ -60,7 +61,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("pg_url")
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY"))
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
 

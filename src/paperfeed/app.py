@@ -9,10 +9,16 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from paperfeed import __version__
+from paperfeed.community import views_accounts as account_views
+from paperfeed.community import views_papers as community_views
 from paperfeed.config import Settings
 from paperfeed.db.engine import make_engine, reader
+from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.papers import views as paper_views
 from paperfeed.web import errors
+from paperfeed.web.auth import AccountMiddleware
+from paperfeed.web.csrf import CsrfCookieMiddleware
+from paperfeed.web.ratelimit import RateLimits
 from paperfeed.web.templating import TEMPLATES, make_templates
 
 STATIC = TEMPLATES.parent / "static"
@@ -32,9 +38,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.read_engine = reader(engine)
     app.state.templates = make_templates(settings.site_name)
+    app.state.rate_limits = RateLimits(settings)
+    app.state.outbox = Outbox(mailer_for(settings))
+    app.add_middleware(AccountMiddleware)
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     errors.install(app)
+    app.include_router(account_views.router)
+    app.include_router(community_views.router)  # before the papers' catch-all /papers/{id}
     app.include_router(paper_views.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -60,6 +60,45 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `serve` and `up` listen on.")
     port: int = Field(default=8000, description="Port `serve` and `up` listen on.")
     site_name: str = Field(default="paperfeed", description="Name shown in the page header.")
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of the site, for links in emails; https makes cookies Secure.",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Key that signs tokens. Default: a random key kept in DATA_DIR/secret.key.",
+    )
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp://user:pass@host:587 (STARTTLS) or smtps://...:465 (TLS). "
+        "Unset: emails go to the console (or to files with MAIL_BACKEND=file).",
+    )
+    mail_backend: str = Field(
+        default="auto",
+        description="auto (smtp when SMTP_URL is set, else console), smtp, "
+        "console or file (DATA_DIR/mail/*.eml).",
+    )
+    mail_from: str = Field(
+        default="paperfeed <paperfeed@localhost>", description="Sender of the emails."
+    )
+    submission_max_age_days: int = Field(
+        default=14, ge=0, description="Oldest paper (days since v1) a member may submit."
+    )
+    github_api_url: str = Field(
+        default="https://api.github.com", description="GitHub API, for repository stars."
+    )
+    github_token: str | None = Field(default=None, description="GitHub token (optional).")
+    redis_url: str | None = Field(
+        default=None, description="Redis for the rate limiter when scaled out (redis://...)."
+    )
+    rate_limit_auth: str = Field(
+        default="10/minute;100/hour",
+        description="Sign-up, log-in and reset requests, per IP and per account.",
+    )
+    rate_limit_write: str = Field(
+        default="60/minute;1000/hour",
+        description="Submissions, votes and comments, per IP and per account.",
+    )
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -83,6 +122,30 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'paperfeed.db').resolve()}"
+
+    @field_validator("mail_backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in ("auto", "smtp", "console", "file"):
+            raise ValueError("must be auto, smtp, console or file")
+        return value
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def signing_key(self) -> bytes:
+        """SECRET_KEY, or a random key created once in the data folder (never a shared default)."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            import secrets
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
 
     @property
     def rejects_dir(self) -> Path:

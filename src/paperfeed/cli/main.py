@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from paperfeed.cli import db, ingest, serve
+from paperfeed.cli import db, github, ingest, serve, users
 
 app = typer.Typer(
     name="paperfeed",
@@ -16,6 +16,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+app.add_typer(github.app, name="github")
 ingest.register(app)
 serve.register(app)
 

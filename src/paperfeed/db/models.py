@@ -1,7 +1,27 @@
 """Imports every model so that Base.metadata knows all tables (for Alembic and tests)."""
 
+from paperfeed.community.models import (
+    Comment,
+    EmailToken,
+    LoginSession,
+    RepoStars,
+    Submission,
+    User,
+    Vote,
+)
 from paperfeed.db.base import Base
 from paperfeed.ingest.models import Checkpoint
 from paperfeed.papers.models import Paper
 
-__all__ = ["Base", "Checkpoint", "Paper"]
+__all__ = [
+    "Base",
+    "Checkpoint",
+    "Comment",
+    "EmailToken",
+    "LoginSession",
+    "Paper",
+    "RepoStars",
+    "Submission",
+    "User",
+    "Vote",
+]

@@ -86,6 +86,32 @@ def neighbour_days(conn: Connection, start: date, end: date) -> tuple[date | Non
     return before.scalar_one_or_none(), after.scalar_one_or_none()
 
 
+def papers_by_author(conn: Connection, name: str, *, page: int, page_size: int) -> PaperPage:
+    """Papers with an author of exactly this name, newest first."""
+    cond: Any
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import cast as sql_cast
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        cond = papers.c.authors.op("@>")(sql_cast([{"name": name}], JSONB))
+    else:
+        from sqlalchemy import text
+
+        cond = text(
+            "EXISTS (SELECT 1 FROM json_each(papers.authors) "
+            "WHERE json_extract(json_each.value, '$.name') = :author)"
+        ).bindparams(author=name)
+    total = conn.execute(select(func.count()).select_from(papers).where(cond)).scalar_one()
+    rows = conn.execute(
+        select(*LIST_COLUMNS)
+        .where(cond)
+        .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).mappings()
+    return PaperPage([dict(r) for r in rows], total, page, page_size)
+
+
 def get_paper(conn: Connection, arxiv_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(papers).where(papers.c.arxiv_id == arxiv_id)).mappings().first()
     return dict(row) if row else None

@@ -46,6 +46,8 @@ class PaperOut(BaseModel):
     abs_url: str
     pdf_url: str
     code_links: list[LinkOut] = []
+    upvotes: int = 0
+    submitted_by: str | None = None
     bibtex: str | None = None
 
 
@@ -84,5 +86,7 @@ def paper_out(row: dict[str, Any], *, full: bool = False) -> PaperOut:
         abs_url=f"https://arxiv.org/abs/{aid}",
         pdf_url=f"https://arxiv.org/pdf/{aid}",
         code_links=[LinkOut(**x) for x in code_links(row["abstract"], row.get("comments"))],
+        upvotes=row.get("upvotes") or 0,
+        submitted_by=row.get("submitted_by"),
         bibtex=bibtex_entry(row) if full else None,
     )

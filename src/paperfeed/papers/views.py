@@ -204,6 +204,14 @@ def _neighbours(conn: Conn, period: periods.Period) -> tuple[str | None, str | N
     return (periods.day(before).url if before else None, periods.day(after).url if after else None)
 
 
+def _flash(request: Request) -> str | None:
+    if request.query_params.get("submitted"):
+        return "Submitted: the paper is on today's list."
+    if request.query_params.get("already"):
+        return "This paper was already submitted: here it is."
+    return None
+
+
 def _render_empty(request: Request, conn: Conn) -> Response:
     context: dict[str, Any] = {
         "page_title": "No papers yet",

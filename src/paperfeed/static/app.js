@@ -27,3 +27,29 @@
     }
   });
 })();
+// Upvotes without a page reload: the form posts the state it wants, the count comes back.
+(function () {
+  "use strict";
+  var token = document.querySelector('meta[name="csrf-token"]');
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.classList || !form.classList.contains("vote") || !window.fetch) return;
+    e.preventDefault();
+    var up = form.querySelector('input[name="up"]');
+    var body = new URLSearchParams(new FormData(form));
+    fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": token ? token.content : "" } })
+      .then(function (r) {
+        if (r.status === 401) { window.location.href = "/login?next=" + encodeURIComponent(location.pathname); return null; }
+        if (!r.ok) { return r.json().then(function (j) { alert(j.error || "Could not vote"); return null; }); }
+        return r.json();
+      })
+      .then(function (data) {
+        if (!data) return;
+        form.querySelector(".count").textContent = data.upvotes;
+        form.classList.toggle("voted", data.voted);
+        up.value = data.voted ? "false" : "true";
+        form.querySelector("button").setAttribute("aria-pressed", data.voted ? "true" : "false");
+      });
+  });
+})();

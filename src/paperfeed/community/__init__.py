@@ -1,0 +1,1 @@
+"""Community: accounts, sessions, paper submissions, upvotes, comments, trending."""

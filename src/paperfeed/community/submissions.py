@@ -1,0 +1,78 @@
+"""Submitting a paper by id or URL: it joins today's list, credited to the member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from paperfeed.community.accounts import AccountError
+from paperfeed.community.models import Submission, User
+from paperfeed.papers.ids import parse_arxiv_id
+from paperfeed.papers.queries import get_paper
+
+submissions = cast(Table, Submission.__table__)
+users = cast(Table, User.__table__)
+
+
+@dataclass
+class SubmitResult:
+    arxiv_id: str
+    created: bool
+    submitted_on: Any = None
+    submitted_by: str | None = None
+
+
+def parse_submission(text: str) -> str:
+    parsed = parse_arxiv_id(text)
+    if parsed is None:
+        raise AccountError("Give an arXiv id (2401.01234) or an arxiv.org abs or pdf URL.", "paper")
+    return parsed.base
+
+
+def submit(
+    conn: Connection, user_id: int, arxiv_id: str, *, max_age_days: int, now: datetime
+) -> SubmitResult:
+    """Record the submission; the paper must be stored already (the view fetches it first)."""
+    paper = get_paper(conn, arxiv_id)
+    if paper is None:
+        raise AccountError(f"arXiv:{arxiv_id} could not be found on arXiv.", "paper")
+    existing = submission_of(conn, paper["id"])
+    if existing:
+        return SubmitResult(arxiv_id, False, existing["submitted_on"], existing["display_name"])
+    first = paper["published_at"] or paper["updated_at"]
+    if first is not None and now - first > timedelta(days=max_age_days):
+        raise AccountError(
+            f"Only papers from the last {max_age_days} days can be submitted; "
+            f"arXiv:{arxiv_id} appeared on {first.date()}.",
+            "paper",
+        )
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                insert(submissions).values(
+                    paper_id=paper["id"], user_id=user_id, submitted_on=now.date(), submitted_at=now
+                )
+            )
+    except IntegrityError:  # someone else submitted it at the same moment
+        existing = submission_of(conn, paper["id"]) or {}
+        return SubmitResult(
+            arxiv_id, False, existing.get("submitted_on"), existing.get("display_name")
+        )
+    return SubmitResult(arxiv_id, True, now.date())
+
+
+def submission_of(conn: Connection, paper_id: int) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(submissions.c.submitted_on, submissions.c.submitted_at, users.c.display_name)
+            .outerjoin(users, users.c.id == submissions.c.user_id)
+            .where(submissions.c.paper_id == paper_id)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None

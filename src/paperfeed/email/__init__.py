@@ -1,0 +1,1 @@
+"""Email: messages rendered from template triples, and the mailers that send them."""

@@ -1,0 +1,120 @@
+"""Mailers: SMTP (STARTTLS or TLS, one connection per batch), console, file, memory."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlparse
+
+from paperfeed.config import Settings
+from paperfeed.email.message import Message
+
+
+class Mailer(Protocol):
+    def send(self, messages: Sequence[Message]) -> None: ...
+
+
+class SmtpMailer:
+    """smtp://user:pass@host:port (STARTTLS when offered) or smtps://... (TLS from the start)."""
+
+    def __init__(self, url: str, sender: str, timeout: float = 30) -> None:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("smtp", "smtps"):
+            raise ValueError(f"SMTP URL must start with smtp:// or smtps://, not {url!r}")
+        self.tls = parsed.scheme == "smtps"
+        self.host = parsed.hostname or "localhost"
+        self.port = parsed.port or (465 if self.tls else 25)
+        self.user = unquote(parsed.username) if parsed.username else None
+        self.password = unquote(parsed.password) if parsed.password else None
+        self.sender = sender
+        self.timeout = timeout
+
+    def send(self, messages: Sequence[Message]) -> None:
+        if not messages:
+            return
+        with self._connect() as smtp:
+            for message in messages:
+                smtp.send_message(message.to_email(self.sender))
+
+    def _connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if self.tls:
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            smtp.ehlo()
+            if smtp.has_extn("starttls"):
+                smtp.starttls(context=context)
+                smtp.ehlo()
+        if self.user:
+            smtp.login(self.user, self.password or "")
+        return smtp
+
+
+class ConsoleMailer:
+    def __init__(self, sender: str) -> None:
+        self.sender = sender
+
+    def send(self, messages: Sequence[Message]) -> None:
+        for message in messages:
+            print(f"--- email to {message.to}: {message.subject}\n{message.text}", file=sys.stderr)
+
+
+class FileMailer:
+    def __init__(self, folder: Path, sender: str) -> None:
+        self.folder = folder
+        self.sender = sender
+
+    def send(self, messages: Sequence[Message]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for message in messages:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+            (self.folder / f"{stamp}.eml").write_bytes(bytes(message.to_email(self.sender)))
+
+
+class MemoryMailer:
+    def __init__(self) -> None:
+        self.sent: list[Message] = []
+
+    def send(self, messages: Sequence[Message]) -> None:
+        self.sent.extend(messages)
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    backend = settings.mail_backend
+    if backend == "auto":
+        backend = "smtp" if settings.smtp_url else "console"
+    if backend == "smtp":
+        if not settings.smtp_url:
+            raise ValueError("PAPERFEED_MAIL_BACKEND=smtp needs PAPERFEED_SMTP_URL")
+        return SmtpMailer(settings.smtp_url, settings.mail_from)
+    if backend == "file":
+        return FileMailer(settings.data_dir / "mail", settings.mail_from)
+    return ConsoleMailer(settings.mail_from)
+
+
+class Outbox:
+    """Sends after a commit; a failure is logged, never turned into an error page."""
+
+    def __init__(self, mailer: Mailer) -> None:
+        self.mailer = mailer
+
+    def send(self, messages: Sequence[Message]) -> bool:
+        if not messages:
+            return True
+        try:
+            self.mailer.send(messages)
+        except Exception:  # SMTP down, refused, ...: the request itself succeeded
+            import logging
+
+            logging.getLogger("paperfeed.email").exception(
+                "sending %d email(s) failed", len(messages)
+            )
+            return False
+        return True

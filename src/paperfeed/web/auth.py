@@ -1,0 +1,46 @@
+"""Who is asking: the account behind the session cookie, resolved once per request."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
+
+from paperfeed.community.accounts import Account, now_utc, session_account
+
+COOKIE = "pf_session"
+
+
+class AccountMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        request.state.account = None
+        raw = request.cookies.get(COOKIE)
+        if raw and not request.url.path.startswith("/static/"):
+            with request.app.state.read_engine.begin() as conn:
+                request.state.account = session_account(conn, raw, now_utc())
+        return await call_next(request)
+
+
+def optional_account(request: Request) -> Account | None:
+    account: Account | None = request.state.account
+    return account
+
+
+def required_account(request: Request) -> Account:
+    account: Account | None = request.state.account
+    if account is None:
+        raise HTTPException(401, "Log in first.")
+    return account
+
+
+def verified_account(request: Request) -> Account:
+    account = required_account(request)
+    if not account.verified:
+        raise HTTPException(403, "Confirm your email address first (see your account page).")
+    return account
+
+
+def set_session_cookie(response: Response, raw: str, secure: bool) -> None:
+    response.set_cookie(
+        COOKIE, raw, httponly=True, samesite="lax", secure=secure, max_age=60 * 60 * 24 * 30
+    )
