@@ -46,16 +46,20 @@ PAPERS = [
 ]
 
 
-@pytest.fixture
-def filled(engine: Engine) -> Engine:
+def store(engine: Engine, recs: list[R.Rec]) -> None:
     page = parse_page(
-        R.list_records_page(PAPERS, "arXivRaw", None).encode(),
+        R.list_records_page(recs, "arXivRaw", None).encode(),
         where="t",
         today=datetime.now(UTC).date(),
     )
     assert not page.rejects
     with engine.begin() as conn:
         upsert_papers(conn, page.records)
+
+
+@pytest.fixture
+def filled(engine: Engine) -> Engine:
+    store(engine, PAPERS)
     return engine
 
 

@@ -10,6 +10,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
+from paperfeed.community.comments import thread
+from paperfeed.community.submissions import submission_of
+from paperfeed.community.votes import vote_count, voted_papers
 from paperfeed.papers import periods, queries
 from paperfeed.papers.bibtex import bibtex_entry
 from paperfeed.papers.ids import parse_arxiv_id
@@ -110,14 +113,23 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
             f"arXiv:{parsed.base} is not in this instance yet "
             f"(an operator can add it with: paperfeed fetch {parsed.base})",
         )
-    if fmt == "json":
-        return JSONResponse(paper_out(row, full=True).model_dump(mode="json"))
     if fmt == "bib":
         return PlainTextResponse(bibtex_entry(row), media_type="application/x-bibtex")
+    account = request.state.account
+    submission = submission_of(conn, row["id"])
+    row["upvotes"] = vote_count(conn, row["id"])
+    row["submitted_by"] = (submission or {}).get("display_name")
+    if fmt == "json":
+        return JSONResponse(paper_out(row, full=True).model_dump(mode="json"))
     return request.app.state.templates.TemplateResponse(
         request,
         "papers/paper.html",
         {
+            "upvotes": row["upvotes"],
+            "voted": bool(voted_papers(conn, account.id if account else None, [row["id"]])),
+            "submission": submission,
+            "comments": thread(conn, row["id"]),
+            "flash": _flash(request),
             "paper": row,
             "asked_version": parsed.version,
             "links": code_links(row["abstract"], row.get("comments")),
@@ -182,10 +194,13 @@ def _list(
             papers=[paper_out(p) for p in result.papers],
         )
         return JSONResponse(out.model_dump(mode="json"))
+    account = request.state.account
+    voted = voted_papers(conn, account.id if account else None, [p["id"] for p in result.papers])
     return request.app.state.templates.TemplateResponse(
         request,
         "papers/list.html",
         {
+            "voted": voted,
             "period": period,
             "result": result,
             "category": cat,

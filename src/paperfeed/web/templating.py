@@ -26,10 +26,6 @@ def human_date(value: date | datetime | None) -> str:
     return value.strftime("%a, %-d %b %Y")
 
 
-def combine_votes(paper: dict[str, Any], upvotes: int) -> dict[str, Any]:
-    return {**paper, "upvotes": upvotes}
-
-
 def make_templates(site_name: str) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
@@ -38,7 +34,6 @@ def make_templates(site_name: str) -> Jinja2Templates:
         snippet=snippet,
         authors_short=authors_short,
         human_date=human_date,
-        combine_votes=combine_votes,
     )
     env.globals.update(site_name=site_name)
     return templates
