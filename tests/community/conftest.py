@@ -27,7 +27,7 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         msg = email.message_from_bytes(envelope.content, policy=default_policy)
         with self._lock:
             self.messages.append(msg)  # type: ignore[arg-type]

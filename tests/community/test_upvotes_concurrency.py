@@ -18,7 +18,7 @@ def _members(engine: Engine, n: int) -> list[str]:
     tokens = []
     with engine.begin() as conn:
         for i in range(n):
-            create_admin(conn, f"m{i}@example.org", "password-%03d" % i, now_utc())
+            create_admin(conn, f"m{i}@example.org", f"password-{i:03d}", now_utc())
             uid = conn.execute(
                 text("SELECT id FROM users WHERE email = :e"), {"e": f"m{i}@example.org"}
             ).scalar_one()

@@ -28,12 +28,16 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'browser.db'}"
 
 
-@pytest.fixture
-def live_url(filled: Engine, settings: Settings) -> Iterator[str]:
+def chromium_or_skip() -> None:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is required in CI ({CHROMIUM})")
         pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture
+def live_url(filled: Engine, settings: Settings) -> Iterator[str]:
+    chromium_or_skip()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -50,9 +50,9 @@ def score(upvotes: int, velocity: float, hours: float) -> tuple[float, float]:
 
 
 def joined_at(paper: dict[str, Any]) -> datetime:
-    submitted = paper.get("submitted_at")
-    announced = datetime.combine(paper["feed_date"], time(0, 0), tzinfo=UTC)
-    return max(submitted, announced) if submitted else announced
+    """When the paper joined the feed: its submission by a member, else its listing day."""
+    submitted: datetime | None = paper.get("submitted_at")
+    return submitted or datetime.combine(paper["feed_date"], time(0, 0), tzinfo=UTC)
 
 
 def trending(conn: Connection, window: str, now: datetime) -> list[Scored]:
@@ -94,7 +94,7 @@ def trending(conn: Connection, window: str, now: datetime) -> list[Scored]:
         velocity = known[1] if known else 0.0
         if not p["upvotes"] and not known:
             continue
-        hours = (now - joined_at(p)).total_seconds() / 3600
+        hours = max(0.0, (now - joined_at(p)).total_seconds() / 3600)
         value, star_part = score(p["upvotes"], velocity, hours)
         ranked.append(
             Scored(p, p["upvotes"], known[0] if known else None, velocity, star_part, hours, value)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, literal, or_, select
+from sqlalchemy import Connection, and_, func, literal, or_, select
 
 from paperfeed.papers.models import Paper
 
@@ -42,16 +42,42 @@ def _period(start: date, end: date, category: str | None) -> list[Any]:
     return conds
 
 
+def _community() -> tuple[Any, Any, Any]:
+    from paperfeed.community.models import Submission, User, Vote
+
+    votes, subs, users = Vote.__table__, Submission.__table__, User.__table__
+    counts = select(votes.c.paper_id, func.count().label("n")).group_by(votes.c.paper_id).subquery()
+    return counts, subs, users
+
+
 def list_papers(
     conn: Connection, start: date, end: date, *, category: str | None, page: int, page_size: int
 ) -> PaperPage:
-    """Papers that joined the feed between start and end (inclusive), newest first."""
-    conds = _period(start, end, category)
-    total = conn.execute(select(func.count()).select_from(papers).where(*conds)).scalar_one()
+    """Papers that joined the feed between start and end, inclusive (announced then, or
+    submitted by a member then): most upvoted first, then newest."""
+    counts, subs, users = _community()
+    in_period = or_(
+        and_(papers.c.feed_date >= start, papers.c.feed_date <= end),
+        and_(subs.c.submitted_on >= start, subs.c.submitted_on <= end),
+    )
+    conds = [in_period] + ([_in_category(category)] if category else [])
+    base = select(papers.c.id).outerjoin(subs, subs.c.paper_id == papers.c.id).where(*conds)
+    total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    upvotes = func.coalesce(counts.c.n, 0).label("upvotes")
     rows = conn.execute(
-        select(*LIST_COLUMNS)
+        select(
+            *LIST_COLUMNS, upvotes, subs.c.submitted_on, users.c.display_name.label("submitted_by")
+        )
+        .outerjoin(counts, counts.c.paper_id == papers.c.id)
+        .outerjoin(subs, subs.c.paper_id == papers.c.id)
+        .outerjoin(users, users.c.id == subs.c.user_id)
         .where(*conds)
-        .order_by(papers.c.feed_date.desc(), papers.c.published_at.desc(), papers.c.id.desc())
+        .order_by(
+            upvotes.desc(),
+            papers.c.feed_date.desc(),
+            papers.c.published_at.desc(),
+            papers.c.id.desc(),
+        )
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).mappings()
