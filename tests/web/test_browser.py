@@ -90,3 +90,31 @@ def test_daily_page_to_paper_with_rendered_math(live_url: str) -> None:
         assert page.evaluate("document.activeElement.id") == "search-box"
         browser.close()
     assert all(u.startswith(live_url) for u in requests), "every asset is served by paperfeed"
+
+
+def test_html_in_metadata_never_runs_in_the_browser(live_url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in ["/papers/date/2026-08-05", "/papers/2608.00003"]:
+            page.goto(f"{live_url}{path}")
+            page.wait_for_load_state("load")
+        title = page.locator(".paper-title").inner_text()
+        assert "<script>alert(1)</script>" in title  # shown as text
+        assert page.locator(".author-list img").count() == 0
+        assert page.locator('a[href^="javascript:"]').count() == 0
+        browser.close()
+    assert dialogs == []
