@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from paperfeed.app import create_app
 from paperfeed.config import Settings
 from tests import records as R
+from tests.browser import ARTIFACTS, chromium_or_skip, launch
 from tests.community.conftest import Inbox
 from tests.live import live_server
 from tests.standin import ArxivStandIn
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, chromium_or_skip
 
 pytestmark = pytest.mark.browser
 
@@ -37,19 +37,9 @@ def test_member_journey(
             versions=[datetime.now(UTC) - timedelta(days=1)],
         )
     ]
-    ARTIFACTS.mkdir(exist_ok=True)
     with live_server(create_app(site_settings, engine)) as base, sync_playwright() as p:
         settings_base = base
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(f"{base}/signup")
         page.fill("#email", "walker@example.org")

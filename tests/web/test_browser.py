@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
 from paperfeed.app import create_app
 from paperfeed.config import Settings
+from tests.browser import ARTIFACTS, chromium_or_skip, launch
+from tests.live import live_server
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("PAPERFEED_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
@@ -28,48 +22,18 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'browser.db'}"
 
 
-def chromium_or_skip() -> None:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is required in CI ({CHROMIUM})")
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-
-
 @pytest.fixture
 def live_url(filled: Engine, settings: Settings) -> Iterator[str]:
     chromium_or_skip()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, filled), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with live_server(create_app(settings, filled)) as url:
+        yield url
 
 
 def test_daily_page_to_paper_with_rendered_math(live_url: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1100, "height": 800})
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
@@ -96,16 +60,7 @@ def test_html_in_metadata_never_runs_in_the_browser(live_url: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch(p)
         page = browser.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
