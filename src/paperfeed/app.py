@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from paperfeed import __version__
+from paperfeed.api import views as api_views
 from paperfeed.community import views_accounts as account_views
 from paperfeed.community import views_papers as community_views
 from paperfeed.config import Settings
 from paperfeed.db.engine import make_engine, reader
 from paperfeed.email.mailers import Outbox, mailer_for
+from paperfeed.feeds import views as feed_views
 from paperfeed.papers import views as paper_views
 from paperfeed.web import errors
 from paperfeed.web.auth import AccountMiddleware
 from paperfeed.web.csrf import CsrfCookieMiddleware
+from paperfeed.web.http_cache import ETagMiddleware
 from paperfeed.web.ratelimit import RateLimits
 from paperfeed.web.templating import TEMPLATES, make_templates
 
@@ -42,9 +46,20 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.outbox = Outbox(mailer_for(settings))
     app.add_middleware(AccountMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
+    app.add_middleware(ETagMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Link"],
+    )
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     errors.install(app)
+    app.include_router(api_views.router)
+    app.include_router(api_views.markdown_router)
+    app.include_router(feed_views.router)
     app.include_router(account_views.router)
     app.include_router(community_views.router)  # before the papers' catch-all /papers/{id}
     app.include_router(paper_views.router)

@@ -9,7 +9,7 @@ from typing import Any, cast
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 
 from paperfeed.community.accounts import Account, AccountError
 from paperfeed.community.models import Comment, User
@@ -166,13 +166,17 @@ def thread(conn: Connection, paper_id: int) -> list[CommentView]:
     return top
 
 
-def count_visible(conn: Connection, paper_id: int) -> int:
-    from sqlalchemy import func
-
-    return conn.execute(
-        select(func.count()).where(
-            comments.c.paper_id == paper_id,
+def comment_counts(conn: Connection, paper_ids: list[int]) -> dict[int, int]:
+    """Visible comments per paper."""
+    if not paper_ids:
+        return {}
+    rows = conn.execute(
+        select(comments.c.paper_id, func.count())
+        .where(
+            comments.c.paper_id.in_(paper_ids),
             comments.c.hidden_at.is_(None),
             comments.c.deleted_at.is_(None),
         )
-    ).scalar_one()
+        .group_by(comments.c.paper_id)
+    )
+    return {r[0]: r[1] for r in rows}

@@ -51,7 +51,14 @@ def _community() -> tuple[Any, Any, Any]:
 
 
 def list_papers(
-    conn: Connection, start: date, end: date, *, category: str | None, page: int, page_size: int
+    conn: Connection,
+    start: date,
+    end: date,
+    *,
+    category: str | None,
+    page: int,
+    page_size: int,
+    submitter: str | None = None,
 ) -> PaperPage:
     """Papers that joined the feed between start and end, inclusive (announced then, or
     submitted by a member then): most upvoted first, then newest."""
@@ -61,12 +68,20 @@ def list_papers(
         and_(subs.c.submitted_on >= start, subs.c.submitted_on <= end),
     )
     conds = [in_period] + ([_in_category(category)] if category else [])
+    if submitter:
+        conds.append(
+            subs.c.user_id.in_(select(users.c.id).where(users.c.display_name == submitter))
+        )
     base = select(papers.c.id).outerjoin(subs, subs.c.paper_id == papers.c.id).where(*conds)
     total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     upvotes = func.coalesce(counts.c.n, 0).label("upvotes")
     rows = conn.execute(
         select(
-            *LIST_COLUMNS, upvotes, subs.c.submitted_on, users.c.display_name.label("submitted_by")
+            *LIST_COLUMNS,
+            upvotes,
+            subs.c.submitted_on,
+            subs.c.submitted_at,
+            users.c.display_name.label("submitted_by"),
         )
         .outerjoin(counts, counts.c.paper_id == papers.c.id)
         .outerjoin(subs, subs.c.paper_id == papers.c.id)

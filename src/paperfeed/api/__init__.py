@@ -1,0 +1,1 @@
+"""The open API: Hugging Face Papers-compatible endpoints under /api."""

@@ -1,0 +1,206 @@
+"""/api: Hugging Face Papers-compatible read endpoints (daily_papers, papers, search)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy import Connection, and_, or_, select
+
+from paperfeed.api.schemas import HfDailyPaper, HfListedPaper, HfPaperDetail, hf_daily, hf_listed
+from paperfeed.api.schemas import hf_paper as to_hf_paper
+from paperfeed.community.comments import comment_counts
+from paperfeed.community.submissions import submission_of
+from paperfeed.community.trending import joined_at, score
+from paperfeed.community.votes import vote_count
+from paperfeed.papers import periods, queries
+from paperfeed.papers.ids import parse_arxiv_id
+from paperfeed.papers.markdown import paper_markdown
+from paperfeed.web.deps import read_conn
+
+router = APIRouter(prefix="/api", tags=["Hugging Face-compatible"])
+Conn = Annotated[Connection, Depends(read_conn)]
+_WEEK = r"^\d{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _base(request: Request) -> str:
+    return str(request.app.state.settings.base_url).rstrip("/")
+
+
+def _period(
+    date: str | None, week: str | None, month: str | None, conn: Connection
+) -> periods.Period:
+    try:
+        if week:
+            return periods.parse("week", week)
+        if month:
+            return periods.parse("month", month)
+        if date:
+            return periods.parse("day", date)
+    except periods.BadPeriod as exc:
+        raise HTTPException(400, str(exc)) from exc
+    today = datetime.now(UTC).date()
+    return periods.day(queries.latest_day(conn, today) or today)
+
+
+@router.get(
+    "/daily_papers",
+    response_model=list[HfDailyPaper],
+    summary="Get Daily Papers (Hugging Face-compatible)",
+)
+def daily_papers(
+    request: Request,
+    conn: Conn,
+    p: Annotated[int, Query(ge=0, le=10_000, description="Page, from 0")] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    date: Annotated[str | None, Query(pattern=_DATE, description="YYYY-MM-DD")] = None,
+    week: Annotated[str | None, Query(pattern=_WEEK, description="YYYY-Www")] = None,
+    month: Annotated[str | None, Query(pattern=_MONTH, description="YYYY-MM")] = None,
+    submitter: Annotated[str | None, Query(max_length=80)] = None,
+    sort: Annotated[str, Query(pattern="^(publishedAt|trending)$")] = "publishedAt",
+) -> Response:
+    period = _period(date, week, month, conn)
+    if sort == "trending":
+        rows = _trending_rows(conn, period, submitter, p, limit)
+    else:
+        rows = queries.list_papers(
+            conn,
+            period.start,
+            period.end,
+            category=None,
+            page=p + 1,
+            page_size=limit,
+            submitter=submitter,
+        ).papers
+    counts = comment_counts(conn, [r["id"] for r in rows])
+    base = _base(request)
+    return _json([hf_daily(r, base, counts.get(r["id"], 0)).model_dump(mode="json") for r in rows])
+
+
+def _trending_rows(
+    conn: Connection, period: periods.Period, submitter: str | None, p: int, limit: int
+) -> list[dict[str, Any]]:
+    """The period's papers ordered by the published trending score."""
+    rows = queries.list_papers(
+        conn, period.start, period.end, category=None, page=1, page_size=2000, submitter=submitter
+    ).papers
+    now = datetime.now(UTC)
+    for r in rows:
+        hours = max(0.0, (now - joined_at(r)).total_seconds() / 3600)
+        r["_score"] = score(r.get("upvotes") or 0, 0.0, hours)[0]
+    rows.sort(key=lambda r: (-r["_score"], r["arxiv_id"]))
+    return rows[p * limit : (p + 1) * limit]
+
+
+@router.get(
+    "/papers/search",
+    response_model=list[HfDailyPaper],
+    summary="Search papers (Hugging Face-compatible)",
+)
+def search(
+    request: Request,
+    conn: Conn,
+    q: Annotated[str, Query(max_length=250)] = "",
+    limit: Annotated[int, Query(ge=1, le=120)] = 20,
+) -> Response:
+    words = [w for w in q.split() if w][:12]
+    rows = queries.find_papers(conn, words, page=1, page_size=limit).papers if words else []
+    base = _base(request)
+    return _json([hf_daily(r, base).model_dump(mode="json") for r in rows])
+
+
+@router.get(
+    "/papers",
+    response_model=list[HfListedPaper],
+    summary="List papers by publication date, newest first (cursor pagination)",
+)
+def list_papers(
+    request: Request,
+    conn: Conn,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Response:
+    papers = queries.papers
+    stmt = select(*queries.LIST_COLUMNS).order_by(papers.c.feed_date.desc(), papers.c.id.desc())
+    if cursor:
+        day, last_id = _decode_cursor(cursor)
+        stmt = stmt.where(
+            or_(papers.c.feed_date < day, and_(papers.c.feed_date == day, papers.c.id < last_id))
+        )
+    rows = [dict(r) for r in conn.execute(stmt.limit(limit + 1)).mappings()]
+    more, rows = len(rows) > limit, rows[:limit]
+    response = _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in rows])
+    if more:
+        nxt = _encode_cursor(rows[-1]["feed_date"].isoformat(), rows[-1]["id"])
+        response.headers["Link"] = (
+            f'<{_base(request)}/api/papers?cursor={nxt}&limit={limit}>; rel="next"'
+        )
+    return response
+
+
+def _encode_cursor(day: str, last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{day}|{last_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[Any, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        day, last_id = raw.split("|")
+        return periods.parse("day", day).start, int(last_id)
+    except (ValueError, UnicodeDecodeError, periods.BadPeriod) as exc:
+        raise HTTPException(400, "cursor is not one this API gave out") from exc
+
+
+@router.get(
+    "/papers/{paper_id:path}",
+    response_model=HfPaperDetail,
+    summary="Get a paper (Hugging Face-compatible)",
+)
+def get_paper(request: Request, paper_id: str, conn: Conn) -> Response:
+    row = _paper_row(conn, paper_id)
+    return _json(to_hf_paper(row, _base(request), detail=True).model_dump(mode="json"))
+
+
+def _paper_row(conn: Connection, paper_id: str) -> dict[str, Any]:
+    parsed = parse_arxiv_id(paper_id)
+    if parsed is None:
+        raise HTTPException(404, f"'{paper_id[:60]}' is not an arXiv identifier")
+    row = queries.get_paper(conn, parsed.base)
+    if row is None:
+        raise HTTPException(404, f"Paper {parsed.base} not found")
+    row["upvotes"] = vote_count(conn, row["id"])
+    submission = submission_of(conn, row["id"]) or {}
+    row["submitted_by"] = submission.get("display_name")
+    row["submitted_at"] = submission.get("submitted_at")
+    return row
+
+
+markdown_router = APIRouter(tags=["Hugging Face-compatible"])
+
+
+@markdown_router.get(
+    "/papers/{paper_id}.md",
+    response_class=PlainTextResponse,
+    summary="A paper as Markdown (for LLM tools)",
+)
+def paper_as_markdown(request: Request, paper_id: str, conn: Conn) -> Response:
+    if not re.fullmatch(r"[\w./-]{1,80}", paper_id):
+        raise HTTPException(404, "not an arXiv identifier")
+    row = _paper_row(conn, paper_id)
+    return PlainTextResponse(
+        paper_markdown(row, _base(request)), media_type="text/markdown; charset=utf-8"
+    )
+
+
+def _json(data: Any) -> Response:
+    return Response(orjson.dumps(data), media_type="application/json")
+
+
+__all__ = ["JSONResponse", "markdown_router", "router"]
