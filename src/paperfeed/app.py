@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from paperfeed import __version__
 from paperfeed.api import views as api_views
+from paperfeed.api import write as api_write
 from paperfeed.community import views_accounts as account_views
 from paperfeed.community import views_papers as community_views
 from paperfeed.config import Settings
@@ -57,6 +58,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     errors.install(app)
+    app.include_router(api_write.router)
     app.include_router(api_views.router)
     app.include_router(api_views.markdown_router)
     app.include_router(feed_views.router)

@@ -10,20 +10,39 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select
 
-from paperfeed.api.schemas import HfDailyPaper, HfListedPaper, HfPaperDetail, hf_daily, hf_listed
+from paperfeed.api.schemas import (
+    HfDailyPaper,
+    HfListedPaper,
+    HfPaper,
+    HfPaperDetail,
+    hf_daily,
+    hf_listed,
+)
 from paperfeed.api.schemas import hf_paper as to_hf_paper
-from paperfeed.community.comments import comment_counts
+from paperfeed.community.comments import comment_counts, thread
 from paperfeed.community.submissions import submission_of
-from paperfeed.community.trending import joined_at, score
+from paperfeed.community.trending import joined_at, score, trending
 from paperfeed.community.votes import vote_count
 from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.markdown import paper_markdown
+from paperfeed.papers.similar import similar_papers
 from paperfeed.web.deps import read_conn
 
-router = APIRouter(prefix="/api", tags=["Hugging Face-compatible"])
+
+class ErrorOut(BaseModel):
+    error: str
+    status: int
+
+
+router = APIRouter(
+    prefix="/api",
+    tags=["Hugging Face-compatible"],
+    responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}},
+)
 Conn = Annotated[Connection, Depends(read_conn)]
 _WEEK = r"^\d{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -158,17 +177,140 @@ def _decode_cursor(cursor: str) -> tuple[Any, int]:
         raise HTTPException(400, "cursor is not one this API gave out") from exc
 
 
+class TrendingOut(BaseModel):
+    paper: HfPaper
+    score: float
+    upvotes: int
+    githubStars: int | None
+    starVelocity: float
+    starPart: float
+    hours: float
+
+
+@router.get(
+    "/trending",
+    response_model=list[TrendingOut],
+    tags=["paperfeed"],
+    summary="Trending papers with each score's parts (see /about/trending)",
+)
+def trending_api(
+    request: Request,
+    conn: Conn,
+    window: Annotated[str, Query(pattern="^(day|week|month)$")] = "week",
+) -> Response:
+    base = _base(request)
+    ranked = trending(conn, window, datetime.now(UTC))
+    return _json(
+        [
+            TrendingOut(
+                paper=to_hf_paper({**s.paper, "upvotes": s.upvotes}, base, stars=s.stars),
+                score=s.score,
+                upvotes=s.upvotes,
+                githubStars=s.stars,
+                starVelocity=s.star_velocity,
+                starPart=s.star_part,
+                hours=s.hours,
+            ).model_dump(mode="json")
+            for s in ranked
+        ]
+    )
+
+
+@router.get(
+    "/authors/{name}",
+    response_model=list[HfListedPaper],
+    tags=["paperfeed"],
+    summary="Papers by an author (exact name), newest first",
+)
+def author_api(
+    request: Request,
+    name: str,
+    conn: Conn,
+    p: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Response:
+    result = queries.papers_by_author(conn, name[:300], page=p + 1, page_size=limit)
+    return _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in result.papers])
+
+
+class CommentLatest(BaseModel):
+    raw: str
+    html: str
+
+
+class CommentDataOut(BaseModel):
+    edited: bool
+    latest: CommentLatest
+
+
+class CommentAuthor(BaseModel):
+    name: str
+
+
+class CommentItem(BaseModel):
+    id: str
+    createdAt: datetime
+    type: str = "comment"
+    author: CommentAuthor
+    parentCommentId: str | None
+    data: CommentDataOut
+
+
+@router.get(
+    "/papers/{paper_id:path}/comments",
+    response_model=list[CommentItem],
+    tags=["paperfeed"],
+    summary="A paper's visible comments, oldest first",
+)
+def comments_api(paper_id: str, conn: Conn) -> Response:
+    row = paper_row(conn, paper_id)
+    out = []
+    for top in thread(conn, row["id"]):
+        for c, parent in [(top, None), *[(r, top.id) for r in top.replies]]:
+            if c.hidden or c.deleted:
+                continue
+            item = CommentItem(
+                id=str(c.id),
+                createdAt=c.created_at,
+                author=CommentAuthor(name=c.author),
+                parentCommentId=str(parent) if parent else None,
+                data=CommentDataOut(
+                    edited=c.edited, latest=CommentLatest(raw=c.body, html=str(c.html))
+                ),
+            )
+            out.append(item.model_dump(mode="json"))
+    return _json(out)
+
+
+@router.get(
+    "/papers/{paper_id:path}/similar",
+    response_model=list[HfListedPaper],
+    tags=["paperfeed"],
+    summary="Papers similar to this one",
+)
+def similar_api(
+    request: Request, paper_id: str, conn: Conn, limit: Annotated[int, Query(ge=1, le=50)] = 10
+) -> Response:
+    row = paper_row(conn, paper_id)
+    return _json(
+        [
+            hf_listed(r, _base(request)).model_dump(mode="json")
+            for r in similar_papers(conn, row, limit)
+        ]
+    )
+
+
 @router.get(
     "/papers/{paper_id:path}",
     response_model=HfPaperDetail,
     summary="Get a paper (Hugging Face-compatible)",
 )
 def get_paper(request: Request, paper_id: str, conn: Conn) -> Response:
-    row = _paper_row(conn, paper_id)
+    row = paper_row(conn, paper_id)
     return _json(to_hf_paper(row, _base(request), detail=True).model_dump(mode="json"))
 
 
-def _paper_row(conn: Connection, paper_id: str) -> dict[str, Any]:
+def paper_row(conn: Connection, paper_id: str) -> dict[str, Any]:
     parsed = parse_arxiv_id(paper_id)
     if parsed is None:
         raise HTTPException(404, f"'{paper_id[:60]}' is not an arXiv identifier")
@@ -193,7 +335,7 @@ markdown_router = APIRouter(tags=["Hugging Face-compatible"])
 def paper_as_markdown(request: Request, paper_id: str, conn: Conn) -> Response:
     if not re.fullmatch(r"[\w./-]{1,80}", paper_id):
         raise HTTPException(404, "not an arXiv identifier")
-    row = _paper_row(conn, paper_id)
+    row = paper_row(conn, paper_id)
     return PlainTextResponse(
         paper_markdown(row, _base(request)), media_type="text/markdown; charset=utf-8"
     )

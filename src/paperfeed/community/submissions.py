@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Engine, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from paperfeed.community.accounts import AccountError
 from paperfeed.community.models import Submission, User
+from paperfeed.config import Settings
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.queries import get_paper
 
@@ -76,3 +77,22 @@ def submission_of(conn: Connection, paper_id: int) -> dict[str, Any] | None:
         .first()
     )
     return dict(row) if row else None
+
+
+def fetch_if_missing(engine: Engine, settings: Settings, arxiv_id: str) -> None:
+    """Fetch the paper through the arXiv API when this instance does not have it yet."""
+    from paperfeed.ingest.fetcher import fetch_ids
+    from paperfeed.ingest.harvester import client_for
+    from paperfeed.sources.arxiv_api import ApiError
+    from paperfeed.sources.http import UpstreamUnavailable
+
+    with engine.connect() as conn:
+        if get_paper(conn, arxiv_id) is not None:
+            return
+    try:
+        with client_for(settings) as client:
+            fetch_ids(engine, settings, [arxiv_id], client=client)
+    except (UpstreamUnavailable, ApiError) as exc:
+        raise AccountError(
+            f"arXiv could not be asked about {arxiv_id} right now ({exc}).", "paper"
+        ) from exc

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from paperfeed.community import accounts
+from paperfeed.community import accounts, api_tokens
 from paperfeed.community.accounts import Account, AccountError, now_utc
 from paperfeed.email.message import Message
 from paperfeed.web.auth import COOKIE, required_account, set_session_cookie
@@ -185,7 +185,33 @@ Me = Annotated[Account, Depends(required_account)]
 
 @router.get("/account")
 def account_page(request: Request, me: Me) -> Response:
-    return _page(request, "auth/account.html", title="Your account", me=me)
+    return _account_page(request, me)
+
+
+def _account_page(request: Request, me: Account, status: int = 200, **extra: Any) -> Response:
+    with request.app.state.read_engine.begin() as conn:
+        tokens = api_tokens.list_tokens(conn, me)
+    return _page(
+        request, "auth/account.html", status, title="Your account", me=me, tokens=tokens, **extra
+    )
+
+
+@router.post("/account/tokens", dependencies=[Csrf])
+def token_create(request: Request, me: Me, name: Text = "") -> Response:
+    _limit(request, f"user:{me.id}")
+    try:
+        with request.app.state.engine.begin() as conn:
+            raw = api_tokens.create_token(conn, me, name, now_utc())
+    except AccountError as exc:
+        return _account_page(request, me, 400, error=str(exc))
+    return _account_page(request, me, new_token=raw)
+
+
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[Csrf])
+def token_revoke(request: Request, me: Me, token_id: int) -> Response:
+    with request.app.state.engine.begin() as conn:
+        api_tokens.revoke_token(conn, me, token_id, now_utc())
+    return RedirectResponse("/account#tokens", status_code=303)
 
 
 @router.post("/account", dependencies=[Csrf])
@@ -194,7 +220,7 @@ def account_update(request: Request, me: Me, display_name: Text) -> Response:
         with request.app.state.engine.begin() as conn:
             accounts.change_settings(conn, me, display_name=display_name)
     except AccountError as exc:
-        return _page(request, "auth/account.html", 400, title="Your account", me=me, error=str(exc))
+        return _account_page(request, me, 400, error=str(exc))
     return RedirectResponse("/account?saved=1", status_code=303)
 
 
@@ -207,7 +233,7 @@ def account_password(
         with request.app.state.engine.begin() as conn:
             accounts.change_password(conn, me, current_password, new_password)
     except AccountError as exc:
-        return _page(request, "auth/account.html", 400, title="Your account", me=me, error=str(exc))
+        return _account_page(request, me, 400, error=str(exc))
     return RedirectResponse("/account?saved=1", status_code=303)
 
 
@@ -231,13 +257,8 @@ def resend_verification(request: Request, me: Me) -> Response:
 @router.post("/account/delete", dependencies=[Csrf])
 def account_delete(request: Request, me: Me, confirm: Text = "") -> Response:
     if confirm.strip().lower() != me.email:
-        return _page(
-            request,
-            "auth/account.html",
-            400,
-            title="Your account",
-            me=me,
-            error="Type your email address to confirm deleting the account.",
+        return _account_page(
+            request, me, 400, error="Type your email address to confirm deleting the account."
         )
     with request.app.state.engine.begin() as conn:
         accounts.delete_account(conn, me)

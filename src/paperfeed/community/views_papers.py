@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from paperfeed.community import comments, trending, votes
 from paperfeed.community.accounts import Account, AccountError, now_utc
-from paperfeed.community.submissions import parse_submission, submit
+from paperfeed.community.submissions import fetch_if_missing, parse_submission, submit
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.queries import get_paper, papers, papers_by_author
 from paperfeed.web.auth import optional_account, verified_account
@@ -105,7 +105,7 @@ def submit_paper(
     settings = request.app.state.settings
     try:
         arxiv_id = parse_submission(paper)
-        _ensure_stored(request, arxiv_id)
+        ensure_stored(request, arxiv_id)
         with request.app.state.engine.begin() as conn:
             result = submit(
                 conn, me.id, arxiv_id, max_age_days=settings.submission_max_age_days, now=now_utc()
@@ -121,24 +121,8 @@ def submit_paper(
     return RedirectResponse(f"/papers/{result.arxiv_id}?{flag}=1", status_code=303)
 
 
-def _ensure_stored(request: Request, arxiv_id: str) -> None:
-    """Fetch the paper through the arXiv API when this instance does not have it yet."""
-    with request.app.state.read_engine.begin() as conn:
-        if get_paper(conn, arxiv_id) is not None:
-            return
-    from paperfeed.ingest.fetcher import fetch_ids
-    from paperfeed.ingest.harvester import client_for
-    from paperfeed.sources.arxiv_api import ApiError
-    from paperfeed.sources.http import UpstreamUnavailable
-
-    settings = request.app.state.settings
-    try:
-        with client_for(settings) as client:
-            fetch_ids(request.app.state.engine, settings, [arxiv_id], client=client)
-    except (UpstreamUnavailable, ApiError) as exc:
-        raise AccountError(
-            f"arXiv could not be asked about {arxiv_id} right now ({exc}).", "paper"
-        ) from exc
+def ensure_stored(request: Request, arxiv_id: str) -> None:
+    fetch_if_missing(request.app.state.engine, request.app.state.settings, arxiv_id)
 
 
 @router.post("/papers/{arxiv_id:path}/vote", dependencies=[Csrf], include_in_schema=False)

@@ -1,6 +1,7 @@
 """Imports every model so that Base.metadata knows all tables (for Alembic and tests)."""
 
 from paperfeed.community.models import (
+    ApiToken,
     Comment,
     EmailToken,
     LoginSession,
@@ -14,6 +15,7 @@ from paperfeed.ingest.models import Checkpoint
 from paperfeed.papers.models import Paper
 
 __all__ = [
+    "ApiToken",
     "Base",
     "Checkpoint",
     "Comment",

@@ -18,6 +18,7 @@ from paperfeed.papers.bibtex import bibtex_entry
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.render import code_links
 from paperfeed.papers.schemas import PaperListOut, paper_out
+from paperfeed.papers.similar import similar_papers
 from paperfeed.web.deps import read_conn
 
 router = APIRouter()
@@ -129,6 +130,7 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
             "voted": bool(voted_papers(conn, account.id if account else None, [row["id"]])),
             "submission": submission,
             "comments": thread(conn, row["id"]),
+            "similar": similar_papers(conn, row, 5),
             "flash": _flash(request),
             "paper": row,
             "asked_version": parsed.version,
@@ -178,6 +180,8 @@ def _list(
     result = queries.list_papers(
         conn, period.start, period.end, category=cat, page=page, page_size=size
     )
+    if fmt == "bib":
+        return _bibtex_list(result.papers)
     prev_url, next_url = _neighbours(conn, period)
     if fmt == "json":
         out = PaperListOut(
@@ -217,6 +221,23 @@ def _neighbours(conn: Conn, period: periods.Period) -> tuple[str | None, str | N
         return period.shifted(-1).url, period.shifted(1).url
     before, after = queries.neighbour_days(conn, period.start, period.end)
     return (periods.day(before).url if before else None, periods.day(after).url if after else None)
+
+
+def _bibtex_list(rows: list[dict[str, Any]]) -> Response:
+    body = "\n".join(bibtex_entry(r) for r in rows)
+    return PlainTextResponse(body, media_type="application/x-bibtex")
+
+
+@router.get("/search.bib", summary="BibTeX of a search's results")
+def search_bibtex(
+    request: Request,
+    conn: Conn,
+    q: Annotated[str, Query(min_length=1, max_length=10_000)],
+    page: Page = 1,
+) -> Response:
+    words = [w for w in q.split() if w][:12]
+    size = request.app.state.settings.page_size
+    return _bibtex_list(queries.find_papers(conn, words, page=page, page_size=size).papers)
 
 
 def _flash(request: Request) -> str | None:

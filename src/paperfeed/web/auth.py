@@ -44,3 +44,24 @@ def set_session_cookie(response: Response, raw: str, secure: bool) -> None:
     response.set_cookie(
         COOKIE, raw, httponly=True, samesite="lax", secure=secure, max_age=60 * 60 * 24 * 30
     )
+
+
+def bearer_account(request: Request) -> Account:
+    """The account of `Authorization: Bearer <token>` (write API); 401 otherwise."""
+    from paperfeed.community.api_tokens import token_account
+
+    header = request.headers.get("authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise HTTPException(
+            401,
+            "Send a personal API token: Authorization: Bearer <token> "
+            "(create one in your account settings).",
+        )
+    with request.app.state.engine.begin() as conn:
+        account = token_account(conn, raw.strip(), now_utc())
+    if account is None:
+        raise HTTPException(401, "This API token is unknown or revoked.")
+    if not account.verified:
+        raise HTTPException(403, "Confirm your email address first.")
+    return account

@@ -1,0 +1,151 @@
+"""/api writes with a personal API token: submit, upvote, comment (shapes like Hugging Face's)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from paperfeed.api.views import ErrorOut, paper_row
+from paperfeed.community import comments, votes
+from paperfeed.community.accounts import Account, AccountError, now_utc
+from paperfeed.community.submissions import fetch_if_missing, parse_submission, submit
+from paperfeed.web.auth import bearer_account
+from paperfeed.web.ratelimit import client_ip
+
+router = APIRouter(
+    prefix="/api",
+    tags=["Write (API token)"],
+    responses={
+        401: {"model": ErrorOut},
+        403: {"model": ErrorOut},
+        404: {"model": ErrorOut},
+        429: {"model": ErrorOut},
+    },
+)
+Member = Annotated[Account, Depends(bearer_account)]
+
+
+class SubmitIn(BaseModel):
+    arxivId: str = Field(max_length=500, description="arXiv id or arxiv.org URL")
+
+
+class SubmitOut(BaseModel):
+    arxivId: str
+    created: bool
+    url: str
+
+
+class VoteIn(BaseModel):
+    up: bool = True
+
+
+class VoteOut(BaseModel):
+    id: str
+    voted: bool
+    upvotes: int
+
+
+class CommentIn(BaseModel):
+    comment: str = Field(min_length=1, max_length=comments.MAX_LENGTH)
+
+
+class CommentData(BaseModel):
+    raw: str
+    html: str
+
+
+class CommentOut(BaseModel):
+    id: str
+    createdAt: datetime
+    type: str = "comment"
+    parentCommentId: str | None = None
+    data: CommentData
+
+
+class NewComment(BaseModel):
+    newMessage: CommentOut
+
+
+def _limit(request: Request, me: Account) -> None:
+    request.app.state.rate_limits.hit("write", f"ip:{client_ip(request)}", f"user:{me.id}")
+
+
+@router.post("/papers/index", response_model=SubmitOut, summary="Submit a paper to today's list")
+def submit_paper(request: Request, body: SubmitIn, me: Member) -> JSONResponse:
+    _limit(request, me)
+    settings = request.app.state.settings
+    try:
+        arxiv_id = parse_submission(body.arxivId)
+        fetch_if_missing(request.app.state.engine, settings, arxiv_id)
+        with request.app.state.engine.begin() as conn:
+            result = submit(
+                conn, me.id, arxiv_id, max_age_days=settings.submission_max_age_days, now=now_utc()
+            )
+    except AccountError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    out = SubmitOut(
+        arxivId=result.arxiv_id,
+        created=result.created,
+        url=f"{settings.base_url}/papers/{result.arxiv_id}",
+    )
+    return JSONResponse(out.model_dump(), status_code=201 if result.created else 200)
+
+
+@router.post(
+    "/papers/{paper_id:path}/upvote",
+    response_model=VoteOut,
+    summary="Set your upvote on a paper (idempotent)",
+)
+def upvote(request: Request, paper_id: str, body: VoteIn, me: Member) -> VoteOut:
+    _limit(request, me)
+    with request.app.state.engine.begin() as conn:
+        row = paper_row(conn, paper_id)
+        count = votes.set_vote(conn, me.id, row["id"], body.up, now_utc())
+    return VoteOut(id=row["arxiv_id"], voted=body.up, upvotes=count)
+
+
+@router.post(
+    "/papers/{paper_id:path}/comment/{comment_id}/reply",
+    response_model=NewComment,
+    status_code=201,
+    summary="Reply to a comment",
+)
+def reply(
+    request: Request, paper_id: str, comment_id: int, body: CommentIn, me: Member
+) -> NewComment:
+    return _comment(request, paper_id, body, me, comment_id)
+
+
+@router.post(
+    "/papers/{paper_id:path}/comment",
+    response_model=NewComment,
+    status_code=201,
+    summary="Comment on a paper (Markdown)",
+)
+def comment(request: Request, paper_id: str, body: CommentIn, me: Member) -> NewComment:
+    return _comment(request, paper_id, body, me, None)
+
+
+def _comment(
+    request: Request, paper_id: str, body: CommentIn, me: Account, parent: int | None
+) -> NewComment:
+    _limit(request, me)
+    now = now_utc()
+    try:
+        with request.app.state.engine.begin() as conn:
+            row = paper_row(conn, paper_id)
+            new_id = comments.add_comment(conn, me, row["id"], body.comment, parent, now)
+    except AccountError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return NewComment(
+        newMessage=CommentOut(
+            id=str(new_id),
+            createdAt=now,
+            parentCommentId=str(parent) if parent else None,
+            data=CommentData(raw=body.comment, html=str(comments.render_markdown(body.comment))),
+        )
+    )

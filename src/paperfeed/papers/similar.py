@@ -1,0 +1,72 @@
+"""Similar papers by shared words (weighted overlap of distinctive title and abstract terms).
+
+A lexical measure over the paper's primary category and its recent neighbours; the semantic
+search index of the search issue can replace it behind the same function.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from paperfeed.papers.queries import LIST_COLUMNS, papers
+
+CANDIDATES = 3000
+_WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
+_STOPWORDS = """
+the and for with from that this these those are was were been being have has had not but
+its our their into over under than then them they which while where when what who whom
+can could may might must shall should will would also such more most less least very
+using use used based via new show shows shown paper propose proposed approach method
+methods results result model models data problem problems study present work task tasks
+"""
+_STOP = frozenset(_STOPWORDS.split())
+
+
+def _terms(text: str) -> Counter[str]:
+    return Counter(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+def _weights(paper: dict[str, Any]) -> Counter[str]:
+    weights = _terms(paper["abstract"] or "")
+    for term, n in _terms(paper["title"]).items():
+        weights[term] += 3 * n  # title words count more
+    return weights
+
+
+def similar_papers(
+    conn: Connection, paper: dict[str, Any], limit: int = 10
+) -> list[dict[str, Any]]:
+    """Papers most like `paper` among recent papers of its primary category."""
+    category = paper.get("primary_category")
+    if not category:
+        return []
+    rows = (
+        conn.execute(
+            select(*LIST_COLUMNS)
+            .where(papers.c.primary_category == category, papers.c.id != paper["id"])
+            .order_by(papers.c.feed_date.desc())
+            .limit(CANDIDATES)
+        )
+        .mappings()
+        .all()
+    )
+    candidates = [dict(r) for r in rows]
+    docs = [_weights(c) for c in candidates]
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update(d.keys())
+    n = len(docs) + 1
+    query = _weights(paper)
+    idf = {t: math.log(n / (1 + df[t])) + 1 for t in query}
+    scored = []
+    for cand, doc in zip(candidates, docs, strict=True):
+        overlap = sum(min(q, doc[t]) * idf[t] for t, q in query.items() if t in doc)
+        if overlap > 0:
+            scored.append((overlap / math.sqrt(1 + sum(doc.values())), cand))
+    scored.sort(key=lambda x: (-x[0], x[1]["arxiv_id"]))
+    return [c for _, c in scored[:limit]]
