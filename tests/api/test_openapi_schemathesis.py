@@ -20,6 +20,8 @@ from sqlalchemy import Engine
 
 from paperfeed.app import create_app
 from paperfeed.config import Settings
+from tests import records as R
+from tests.web.conftest import store
 
 
 @pytest.fixture
@@ -29,6 +31,8 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def api_app(filled: Engine, settings: Settings) -> FastAPI:
+    # the paper the OpenAPI examples name, so that the examples phase reaches real pages
+    store(filled, [R.Rec(id="2401.01234", title="An invented example paper")])
     return create_app(settings, filled)
 
 

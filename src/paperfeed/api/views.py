@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select
@@ -44,6 +44,7 @@ router = APIRouter(
     responses={400: {"model": ErrorOut}, 404: {"model": ErrorOut}},
 )
 Conn = Annotated[Connection, Depends(read_conn)]
+PaperId = Annotated[str, Path(description="arXiv id, e.g. 2401.01234", examples=["2401.01234"])]
 _WEEK = r"^\d{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -224,7 +225,7 @@ def trending_api(
 )
 def author_api(
     request: Request,
-    name: str,
+    name: Annotated[str, Path(description="Author name, exactly", examples=["Jane Doe"])],
     conn: Conn,
     p: Annotated[int, Query(ge=0, le=10_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -262,7 +263,7 @@ class CommentItem(BaseModel):
     tags=["paperfeed"],
     summary="A paper's visible comments, oldest first",
 )
-def comments_api(paper_id: str, conn: Conn) -> Response:
+def comments_api(paper_id: PaperId, conn: Conn) -> Response:
     row = paper_row(conn, paper_id)
     out = []
     for top in thread(conn, row["id"]):
@@ -289,7 +290,7 @@ def comments_api(paper_id: str, conn: Conn) -> Response:
     summary="Papers similar to this one",
 )
 def similar_api(
-    request: Request, paper_id: str, conn: Conn, limit: Annotated[int, Query(ge=1, le=50)] = 10
+    request: Request, paper_id: PaperId, conn: Conn, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> Response:
     row = paper_row(conn, paper_id)
     return _json(
@@ -305,7 +306,7 @@ def similar_api(
     response_model=HfPaperDetail,
     summary="Get a paper (Hugging Face-compatible)",
 )
-def get_paper(request: Request, paper_id: str, conn: Conn) -> Response:
+def get_paper(request: Request, paper_id: PaperId, conn: Conn) -> Response:
     row = paper_row(conn, paper_id)
     return _json(to_hf_paper(row, _base(request), detail=True).model_dump(mode="json"))
 
