@@ -60,7 +60,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api_write.router)
     app.include_router(api_views.router)
-    app.include_router(api_views.markdown_router)
     app.include_router(feed_views.router)
     app.include_router(account_views.router)
     app.include_router(community_views.router)  # before the papers' catch-all /papers/{id}

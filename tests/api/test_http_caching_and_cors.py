@@ -38,3 +38,18 @@ def test_cursor_pagination_walks_every_paper_once(client: TestClient) -> None:
         link = r.headers.get("link")
         url = link.split(";")[0].strip("<>").replace("http://127.0.0.1:8000", "") if link else ""
     assert len(seen) == 5 and len(set(seen)) == 5
+
+
+def test_feeds_answer_if_modified_since(client: TestClient) -> None:
+    first = client.get("/feeds/daily.atom")
+    stamp = first.headers["last-modified"]
+    assert client.get("/feeds/daily.atom", headers={"If-Modified-Since": stamp}).status_code == 304
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert client.get("/feeds/daily.atom", headers={"If-Modified-Since": old}).status_code == 200
+
+
+def test_paper_as_markdown_for_every_id_form(client: TestClient) -> None:
+    md = client.get("/papers/2608.00001.md")
+    assert md.headers["content-type"].startswith("text/markdown")
+    assert md.text.startswith("# Bounds for") and "```bibtex" in md.text
+    assert client.get("/papers/hep-th/9901001.md").text.startswith("# An old-style identifier")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
-import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select
 
@@ -28,7 +27,6 @@ from paperfeed.community.trending import joined_at, score, trending
 from paperfeed.community.votes import vote_count
 from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import parse_arxiv_id
-from paperfeed.papers.markdown import paper_markdown
 from paperfeed.papers.similar import similar_papers
 from paperfeed.web.deps import read_conn
 
@@ -325,25 +323,8 @@ def paper_row(conn: Connection, paper_id: str) -> dict[str, Any]:
     return row
 
 
-markdown_router = APIRouter(tags=["Hugging Face-compatible"])
-
-
-@markdown_router.get(
-    "/papers/{paper_id}.md",
-    response_class=PlainTextResponse,
-    summary="A paper as Markdown (for LLM tools)",
-)
-def paper_as_markdown(request: Request, paper_id: str, conn: Conn) -> Response:
-    if not re.fullmatch(r"[\w./-]{1,80}", paper_id):
-        raise HTTPException(404, "not an arXiv identifier")
-    row = paper_row(conn, paper_id)
-    return PlainTextResponse(
-        paper_markdown(row, _base(request)), media_type="text/markdown; charset=utf-8"
-    )
-
-
 def _json(data: Any) -> Response:
     return Response(orjson.dumps(data), media_type="application/json")
 
 
-__all__ = ["JSONResponse", "markdown_router", "router"]
+__all__ = ["JSONResponse", "router"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -58,8 +59,26 @@ def _feed(
         entry.updated(paper.get("updated_at") or when)
         for cat in paper["categories"].split():
             entry.category(term=cat)
+    updated = _updated(papers)
+    last_modified = format_datetime(updated.astimezone(UTC), usegmt=True)
+    since = request.headers.get("if-modified-since")
+    if since and not request.headers.get("if-none-match") and _not_after(updated, since):
+        return Response(status_code=304, headers={"Last-Modified": last_modified})
     body = fg.atom_str(pretty=False) if kind == "atom" else fg.rss_str(pretty=False)
-    return Response(body, media_type=f"{FORMATS[kind]}; charset=utf-8")
+    return Response(
+        body, media_type=f"{FORMATS[kind]}; charset=utf-8", headers={"Last-Modified": last_modified}
+    )
+
+
+def _not_after(updated: datetime, header: str) -> bool:
+    """True when nothing changed since the If-Modified-Since date (HTTP dates are in seconds)."""
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return False
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return updated.replace(microsecond=0) <= since
 
 
 def _day_start(paper: dict[str, Any]) -> datetime:

@@ -16,6 +16,7 @@ from paperfeed.community.votes import vote_count, voted_papers
 from paperfeed.papers import periods, queries
 from paperfeed.papers.bibtex import bibtex_entry
 from paperfeed.papers.ids import parse_arxiv_id
+from paperfeed.papers.markdown import paper_markdown
 from paperfeed.papers.render import code_links
 from paperfeed.papers.schemas import PaperListOut, paper_out
 from paperfeed.papers.similar import similar_papers
@@ -29,7 +30,7 @@ Category = Annotated[str | None, Query(max_length=40, description="arXiv categor
 
 
 def _split_suffix(text: str) -> tuple[str, str]:
-    for suffix in (".json", ".bib"):
+    for suffix in (".json", ".bib", ".md"):
         if text.endswith(suffix):
             return text[: -len(suffix)], suffix[1:]
     return text, "html"
@@ -116,6 +117,11 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
         )
     if fmt == "bib":
         return PlainTextResponse(bibtex_entry(row), media_type="application/x-bibtex")
+    if fmt == "md":
+        base = str(request.app.state.settings.base_url).rstrip("/")
+        return PlainTextResponse(
+            paper_markdown(row, base), media_type="text/markdown; charset=utf-8"
+        )
     account = request.state.account
     submission = submission_of(conn, row["id"])
     row["upvotes"] = vote_count(conn, row["id"])
