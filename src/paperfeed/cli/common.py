@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from paperfeed.config import Settings
     from paperfeed.ingest.summary import RunSummary
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def load_settings() -> Settings:
