@@ -64,10 +64,6 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="Public address of the site, for links in emails; https makes cookies Secure.",
     )
-    secret_key: str | None = Field(
-        default=None,
-        description="Key that signs tokens. Default: a random key kept in DATA_DIR/secret.key.",
-    )
     smtp_url: str | None = Field(
         default=None,
         description="smtp://user:pass@host:587 (STARTTLS) or smtps://...:465 (TLS). "
@@ -133,19 +129,6 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
-
-    def signing_key(self) -> bytes:
-        """SECRET_KEY, or a random key created once in the data folder (never a shared default)."""
-        if self.secret_key:
-            return self.secret_key.encode()
-        path = self.data_dir / "secret.key"
-        if not path.exists():
-            import secrets
-
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
 
     @property
     def rejects_dir(self) -> Path:

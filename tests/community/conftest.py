@@ -77,7 +77,6 @@ def site_settings(settings: Settings, smtp: tuple[Inbox, int]) -> Settings:
         update={
             "smtp_url": f"smtp://127.0.0.1:{smtp[1]}",
             "base_url": "http://testserver",
-            "secret_key": "test-secret",
             "rate_limit_auth": "1000/minute",
             "rate_limit_write": "1000/minute",
         }

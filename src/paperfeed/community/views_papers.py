@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -136,7 +137,9 @@ def vote(
         count = votes.set_vote(conn, me.id, paper_id, up, now_utc())
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"arxiv_id": base, "voted": up, "upvotes": count})
-    return RedirectResponse(request.headers.get("referer") or f"/papers/{base}", status_code=303)
+    back = urlparse(request.headers.get("referer") or "").path or f"/papers/{base}"
+    same_site = back.startswith("/") and not back.startswith("//")
+    return RedirectResponse(back if same_site else f"/papers/{base}", status_code=303)
 
 
 @router.post("/papers/{arxiv_id:path}/comments", dependencies=[Csrf], include_in_schema=False)
