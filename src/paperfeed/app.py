@@ -19,6 +19,7 @@ from paperfeed.db.engine import make_engine, reader
 from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
 from paperfeed.papers import views as paper_views
+from paperfeed.search import views as search_views
 from paperfeed.web import errors
 from paperfeed.web.auth import AccountMiddleware
 from paperfeed.web.csrf import CsrfCookieMiddleware
@@ -63,6 +64,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(feed_views.router)
     app.include_router(account_views.router)
     app.include_router(community_views.router)  # before the papers' catch-all /papers/{id}
+    app.include_router(search_views.router)
     app.include_router(paper_views.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -66,6 +66,7 @@ def test_search_goes_straight_to_a_pasted_id_and_finds_words(client: TestClient)
     )
     assert r.status_code == 303 and r.headers["location"] == "/papers/2608.00002"
     r = client.get("/search", params={"q": "tuesday PAPER"})
-    assert "A second Tuesday paper" in r.text and "Friday paper" not in r.text
+    assert "A second <mark>Tuesday</mark> <mark>paper</mark>" in r.text  # highlighted
+    assert "Friday paper" not in r.text
     for weird in ['"unbalanced', "NEAR(", "50%_off", "'; DROP TABLE papers; --", "🙂" * 50]:
         assert client.get("/search", params={"q": weird}).status_code == 200

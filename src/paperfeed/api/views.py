@@ -28,6 +28,8 @@ from paperfeed.community.votes import vote_count
 from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
+from paperfeed.search.query import parse_query
+from paperfeed.search.service import search_papers
 from paperfeed.web.deps import read_conn
 
 
@@ -128,8 +130,8 @@ def search(
     q: Annotated[str, Query(max_length=250)] = "",
     limit: Annotated[int, Query(ge=1, le=120)] = 20,
 ) -> Response:
-    words = [w for w in q.split() if w][:12]
-    rows = queries.find_papers(conn, words, page=1, page_size=limit).papers if words else []
+    query = parse_query(q)
+    rows = [] if query.empty else search_papers(conn, query, page=1, page_size=limit).papers
     base = _base(request)
     return _json([hf_daily(r, base).model_dump(mode="json") for r in rows])
 

@@ -13,6 +13,8 @@ from sqlalchemy import Connection
 
 from paperfeed.community.trending import trending
 from paperfeed.papers import queries
+from paperfeed.search.query import parse_query
+from paperfeed.search.service import search_papers
 from paperfeed.web.deps import read_conn
 
 router = APIRouter(prefix="/feeds", tags=["Feeds"])
@@ -128,8 +130,8 @@ def trending_feed(request: Request, kind: str, conn: Conn) -> Response:
 def search_feed(
     request: Request, kind: str, conn: Conn, q: Annotated[str, Query(min_length=1, max_length=250)]
 ) -> Response:
-    words = q.split()[:12]
-    result = queries.find_papers(conn, words, page=1, page_size=SIZE)
+    query = parse_query(q)
+    result = search_papers(conn, query, sort="date", page=1, page_size=SIZE)
     return _feed(
         request,
         f"Search: {q}",

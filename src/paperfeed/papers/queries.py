@@ -160,26 +160,3 @@ def get_paper(conn: Connection, arxiv_id: str) -> dict[str, Any] | None:
 
 def count_papers(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(papers)).scalar_one()
-
-
-def find_papers(conn: Connection, words: list[str], *, page: int, page_size: int) -> PaperPage:
-    """Papers whose title, authors or abstract contain every word (a plain scan)."""
-    conds = []
-    for word in words:
-        escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        conds.append(
-            or_(
-                func.lower(papers.c.title).like(pattern, escape="\\"),
-                func.lower(papers.c.abstract).like(pattern, escape="\\"),
-            )
-        )
-    total = conn.execute(select(func.count()).select_from(papers).where(*conds)).scalar_one()
-    rows = conn.execute(
-        select(*LIST_COLUMNS)
-        .where(*conds)
-        .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).mappings()
-    return PaperPage([dict(r) for r in rows], total, page, page_size)

@@ -17,29 +17,47 @@ _TRAILING = ".,;:!?)]}'\""
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
 
 
-def render_tex(text: str | None) -> Markup:
-    """HTML for text with TeX math: text escaped, each formula as MathML (raw TeX on failure)."""
+def render_tex(text: str | None, marks: tuple[str, ...] = ()) -> Markup:
+    """HTML for text with TeX math: text escaped (its web addresses linked, the `marks`
+    highlighted), each formula as MathML (raw TeX on failure)."""
     if not text:
         return Markup("")
     pieces = MATH.split(text)
+    highlight = _marks_re(tuple(m for m in marks if m))
     out = []
     for i, piece in enumerate(pieces):
-        out.append(_math_html(piece) if i % 2 else _linked(piece))
+        out.append(_math_html(piece) if i % 2 else _linked(piece, highlight))
     return Markup("".join(out))
 
 
-def _linked(text: str) -> str:
-    """Escaped text with its web addresses as links."""
+@lru_cache(maxsize=256)
+def _marks_re(marks: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not marks:
+        return None
+    return re.compile("(" + "|".join(re.escape(m) for m in marks) + ")", re.IGNORECASE)
+
+
+def _linked(text: str, highlight: re.Pattern[str] | None = None) -> str:
+    """Escaped text with its web addresses as links and the highlighted words marked."""
     out, last = [], 0
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING)
         end = match.start() + len(url)
         href = url if url.lower().startswith("http") else "https://" + url
-        out.append(str(escape(text[last : match.start()])))
+        out.append(_marked(text[last : match.start()], highlight))
         out.append(f'<a href="{escape(href)}" rel="nofollow noopener">{escape(url)}</a>')
         last = end
-    out.append(str(escape(text[last:])))
+    out.append(_marked(text[last:], highlight))
     return "".join(out)
+
+
+def _marked(text: str, highlight: re.Pattern[str] | None) -> str:
+    if highlight is None:
+        return str(escape(text))
+    parts = highlight.split(text)
+    return "".join(
+        f"<mark>{escape(p)}</mark>" if i % 2 else str(escape(p)) for i, p in enumerate(parts)
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -53,10 +71,18 @@ def _math_html(formula: str) -> str:
     return f'<span class="math" title="{escape(inner)}">{mathml}</span>'
 
 
-def snippet(text: str | None, limit: int = 300) -> str:
-    """The start of `text`, about `limit` characters, never cutting a formula in two."""
+def snippet(text: str | None, limit: int = 300, around: tuple[str, ...] = ()) -> str:
+    """About `limit` characters of `text`, never cutting a formula in two; when a word of
+    `around` appears only further on, the snippet starts shortly before it."""
     if not text or len(text) <= limit:
         return text or ""
+    lowered = text.lower()
+    hits = [lowered.find(w.lower()) for w in around if w]
+    first = min((h for h in hits if h >= 0), default=-1)
+    if first > limit - 40:
+        start = text.rfind(" ", 0, max(0, first - 60)) + 1
+        if "$" not in text[:start]:  # never start inside a formula
+            return "…" + snippet(text[start:], limit)
     out, used = [], 0
     for i, piece in enumerate(MATH.split(text)):
         if used + len(piece) <= limit:

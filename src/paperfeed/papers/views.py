@@ -147,27 +147,6 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
     )
 
 
-@router.get("/search", summary="Find papers by words or go straight to an arXiv id")
-def search(
-    request: Request, conn: Conn, q: Annotated[str, Query(max_length=10_000)] = "", page: Page = 1
-) -> Response:
-    parsed = parse_arxiv_id(q) if q.strip() else None
-    if parsed is not None:
-        return RedirectResponse(f"/papers/{parsed.base}", status_code=303)
-    words = [w for w in q.split() if w][:12]
-    size = request.app.state.settings.page_size
-    result = queries.find_papers(conn, words, page=page, page_size=size) if words else None
-    return request.app.state.templates.TemplateResponse(
-        request,
-        "search.html",
-        {
-            "q": q,
-            "result": result,
-            "page_title": f"Search: {q}" if q else "Search",
-        },
-    )
-
-
 def _period_page(
     request: Request, conn: Conn, kind: str, text: str, cat: str | None, page: int
 ) -> Response:
@@ -187,7 +166,7 @@ def _list(
         conn, period.start, period.end, category=cat, page=page, page_size=size
     )
     if fmt == "bib":
-        return _bibtex_list(result.papers)
+        return bibtex_list(result.papers)
     prev_url, next_url = _neighbours(conn, period)
     if fmt == "json":
         out = PaperListOut(
@@ -229,21 +208,9 @@ def _neighbours(conn: Conn, period: periods.Period) -> tuple[str | None, str | N
     return (periods.day(before).url if before else None, periods.day(after).url if after else None)
 
 
-def _bibtex_list(rows: list[dict[str, Any]]) -> Response:
+def bibtex_list(rows: list[dict[str, Any]]) -> Response:
     body = "\n".join(bibtex_entry(r) for r in rows)
     return PlainTextResponse(body, media_type="application/x-bibtex")
-
-
-@router.get("/search.bib", summary="BibTeX of a search's results")
-def search_bibtex(
-    request: Request,
-    conn: Conn,
-    q: Annotated[str, Query(min_length=1, max_length=10_000)],
-    page: Page = 1,
-) -> Response:
-    words = [w for w in q.split() if w][:12]
-    size = request.app.state.settings.page_size
-    return _bibtex_list(queries.find_papers(conn, words, page=page, page_size=size).papers)
 
 
 def _flash(request: Request) -> str | None:

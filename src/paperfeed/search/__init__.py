@@ -1,0 +1,1 @@
+"""Search: the forgiving query language, filters and ranking (keyword engines come later)."""
