@@ -121,3 +121,32 @@ def test_trending_page_ranks_by_score_and_shows_parts(
     page = client.get("/papers/trending?window=week").text
     assert "Voted paper" in page and "1 upvote" in page and "120 ★" in page
     assert "(U + S) / (H + 2) ^ G" in client.get("/about/trending").text
+
+
+def test_daily_papers_sort_trending_uses_the_same_formula(
+    client: TestClient, engine: Engine, site_settings: Settings, github: FakeGitHub
+) -> None:
+    now = datetime.now(UTC)
+    same_time = [now - timedelta(hours=30)]
+    store(
+        engine,
+        [
+            R.Rec(
+                id="2611.00201",
+                title="Starred paper",
+                comments=None,
+                versions=same_time,
+                abstract="Code at https://github.com/example/bridges .",
+            ),
+            R.Rec(id="2611.00202", title="Quiet paper", comments=None, versions=same_time),
+        ],
+    )
+    refresh_stars(engine, site_settings.model_copy(update={"github_api_url": github.url}), days=30)
+    day = client.get("/papers/2611.00201.json").json()["feed_date"]
+    by_date = [p["paper"]["id"] for p in client.get(f"/api/daily_papers?date={day}").json()]
+    trending = [
+        p["paper"]["id"] for p in client.get(f"/api/daily_papers?date={day}&sort=trending").json()
+    ]
+    assert set(by_date) == set(trending) == {"2611.00201", "2611.00202"}
+    assert by_date[0] == "2611.00202"  # no votes, same time: the later stored first
+    assert trending[0] == "2611.00201"  # the stars lift it

@@ -23,7 +23,7 @@ from paperfeed.api.schemas import (
 from paperfeed.api.schemas import hf_paper as to_hf_paper
 from paperfeed.community.comments import comment_counts, thread
 from paperfeed.community.submissions import submission_of
-from paperfeed.community.trending import joined_at, score, trending
+from paperfeed.community.trending import score_papers, trending
 from paperfeed.community.votes import vote_count
 from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import parse_arxiv_id
@@ -111,12 +111,8 @@ def _trending_rows(
     rows = queries.list_papers(
         conn, period.start, period.end, category=None, page=1, page_size=2000, submitter=submitter
     ).papers
-    now = datetime.now(UTC)
-    for r in rows:
-        hours = max(0.0, (now - joined_at(r)).total_seconds() / 3600)
-        r["_score"] = score(r.get("upvotes") or 0, 0.0, hours)[0]
-    rows.sort(key=lambda r: (-r["_score"], r["arxiv_id"]))
-    return rows[p * limit : (p + 1) * limit]
+    ranked = score_papers(conn, rows, datetime.now(UTC))
+    return [s.paper for s in ranked[p * limit : (p + 1) * limit]]
 
 
 @router.get(

@@ -84,7 +84,12 @@ def trending(conn: Connection, window: str, now: datetime) -> list[Scored]:
         .mappings()
         .all()
     )
-    candidates = [dict(r) for r in rows]
+    scored = score_papers(conn, [dict(r) for r in rows], now)
+    return [s for s in scored if s.upvotes or s.stars is not None][:LIMIT]
+
+
+def score_papers(conn: Connection, candidates: list[dict[str, Any]], now: datetime) -> list[Scored]:
+    """Score papers (rows with `upvotes`) by the formula, best first."""
     repos = {p["id"]: github_repo(p["abstract"], p["comments"]) for p in candidates}
     first_seen = {repo: joined_at(p) for p in candidates if (repo := repos[p["id"]])}
     stars = star_velocity(conn, [r for r in repos.values() if r], now, first_seen)
@@ -92,12 +97,18 @@ def trending(conn: Connection, window: str, now: datetime) -> list[Scored]:
     for p in candidates:
         known = stars.get(repos[p["id"]] or "")
         velocity = known[1] if known else 0.0
-        if not p["upvotes"] and not known:
-            continue
         hours = max(0.0, (now - joined_at(p)).total_seconds() / 3600)
-        value, star_part = score(p["upvotes"], velocity, hours)
+        value, star_part = score(p.get("upvotes") or 0, velocity, hours)
         ranked.append(
-            Scored(p, p["upvotes"], known[0] if known else None, velocity, star_part, hours, value)
+            Scored(
+                p,
+                p.get("upvotes") or 0,
+                known[0] if known else None,
+                velocity,
+                star_part,
+                hours,
+                value,
+            )
         )
     ranked.sort(key=lambda s: (-s.score, -s.upvotes, s.paper["arxiv_id"]))
-    return ranked[:LIMIT]
+    return ranked
