@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select
 
@@ -325,4 +324,4 @@ def _json(data: Any) -> Response:
     return Response(orjson.dumps(data), media_type="application/json")
 
 
-__all__ = ["JSONResponse", "router"]
+__all__ = ["ErrorOut", "paper_row", "router"]
