@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -21,114 +22,84 @@ Conn = Annotated[Connection, Depends(read_conn)]
 Text = Annotated[str, Query(max_length=10_000)]
 
 
-def build_query(q: str, cat: str, author: str, since: str, until: str) -> SearchQuery:
+@dataclass
+class SearchForm:
+    """The query box and the filter fields, as every /search variant takes them."""
+
+    q: Text = ""
+    cat: Text = ""
+    author: Text = ""
+    since: Text = ""
+    until: Text = ""
+    sort: Text = "relevance"
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1
+
+
+Form = Annotated[SearchForm, Depends()]
+
+
+def build_query(form: SearchForm) -> SearchQuery:
     """The query box's text plus the filter fields, parsed the forgiving way."""
     extra = []
-    if cat.strip():
-        extra.append(f"cat:{cat.strip()}")
-    if author.strip():
-        extra.append(f'author:"{author.strip()}"')
-    if since.strip():
-        extra.append(f"since:{since.strip()}")
-    if until.strip():
-        extra.append(f"until:{until.strip()}")
-    return parse_query(" ".join([q, *extra]) if extra else q)
+    if form.cat.strip():
+        extra.append(f"cat:{form.cat.strip()}")
+    if form.author.strip():
+        extra.append(f'author:"{form.author.strip()}"')
+    if form.since.strip():
+        extra.append(f"since:{form.since.strip()}")
+    if form.until.strip():
+        extra.append(f"until:{form.until.strip()}")
+    return parse_query(" ".join([form.q, *extra]) if extra else form.q)
 
 
-def _search(
-    request: Request,
-    conn: Connection,
-    q: str,
-    cat: str,
-    author: str,
-    since: str,
-    until: str,
-    sort: str,
-    page: int,
-) -> tuple[SearchQuery, Any]:
-    query = build_query(q, cat, author, since, until)
+def _search(request: Request, conn: Connection, form: SearchForm) -> tuple[SearchQuery, Any]:
+    query = build_query(form)
+    sort = form.sort
     if sort not in SORTS:
         query.notes.append(f"Sort by {' or '.join(SORTS)}; '{sort[:20]}' is neither.")
         sort = "relevance"
     size = request.app.state.settings.page_size
-    result = (
-        None if query.empty else search_papers(conn, query, sort=sort, page=page, page_size=size)
-    )
-    return query, result
+    if query.empty:
+        return query, None
+    return query, search_papers(conn, query, sort=sort, page=form.page, page_size=size)
 
 
 @router.get("/search", summary="Search papers; a pasted arXiv id or URL opens that paper")
-def search_page(
-    request: Request,
-    conn: Conn,
-    q: Text = "",
-    cat: Text = "",
-    author: Text = "",
-    since: Text = "",
-    until: Text = "",
-    sort: Text = "relevance",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-) -> Response:
-    query, result = _search(request, conn, q, cat, author, since, until, sort, page)
+def search_page(request: Request, conn: Conn, form: Form) -> Response:
+    query, result = _search(request, conn, form)
     if query.arxiv_id:
         return RedirectResponse(f"/papers/{query.arxiv_id}", status_code=303)
     return request.app.state.templates.TemplateResponse(
         request,
         "search.html",
         {
-            "q": q,
-            "cat": cat,
-            "author": author,
-            "since": since,
-            "until": until,
-            "sort": sort,
+            **asdict(form),
             "query": query,
             "result": result,
             "marks": tuple(query.terms),
-            "page_title": f"Search: {q}" if q else "Search",
+            "page_title": f"Search: {form.q}" if form.q else "Search",
             "today": date.today().isoformat(),
         },
     )
 
 
 @router.get("/search.json", summary="Search results as JSON")
-def search_json(
-    request: Request,
-    conn: Conn,
-    q: Text = "",
-    cat: Text = "",
-    author: Text = "",
-    since: Text = "",
-    until: Text = "",
-    sort: Text = "relevance",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-) -> Response:
-    query, result = _search(request, conn, q, cat, author, since, until, sort, page)
+def search_json(request: Request, conn: Conn, form: Form) -> Response:
+    query, result = _search(request, conn, form)
+    papers = result.papers if result else []
     return JSONResponse(
         {
-            "q": q,
+            "q": form.q,
             "arxiv_id": query.arxiv_id,
             "notes": query.notes,
             "total": result.total if result else 0,
-            "page": page,
-            "papers": [
-                paper_out(p).model_dump(mode="json") for p in (result.papers if result else [])
-            ],
+            "page": form.page,
+            "papers": [paper_out(p).model_dump(mode="json") for p in papers],
         }
     )
 
 
 @router.get("/search.bib", summary="BibTeX of a search's results")
-def search_bibtex(
-    request: Request,
-    conn: Conn,
-    q: Text = "",
-    cat: Text = "",
-    author: Text = "",
-    since: Text = "",
-    until: Text = "",
-    sort: Text = "relevance",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-) -> Response:
-    _query, result = _search(request, conn, q, cat, author, since, until, sort, page)
+def search_bibtex(request: Request, conn: Conn, form: Form) -> Response:
+    _query, result = _search(request, conn, form)
     return bibtex_list(result.papers if result else [])
