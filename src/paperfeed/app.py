@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from paperfeed import __version__
 from paperfeed.api import views as api_views
@@ -20,6 +24,7 @@ from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
 from paperfeed.papers import views as paper_views
 from paperfeed.search import views as search_views
+from paperfeed.search.indexes import SearchIndexes
 from paperfeed.web import errors
 from paperfeed.web.auth import AccountMiddleware
 from paperfeed.web.csrf import CsrfCookieMiddleware
@@ -33,7 +38,15 @@ STATIC = TEMPLATES.parent / "static"
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     """Build the app; the caller owns `settings` (and may hand in an engine to share)."""
     engine = engine or make_engine(settings.sqlalchemy_url)
+    indexes = SearchIndexes(settings, engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(indexes.start)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="paperfeed",
         version=__version__,
         docs_url="/api/docs",
@@ -46,6 +59,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.templates = make_templates(settings.site_name)
     app.state.rate_limits = RateLimits(settings)
     app.state.outbox = Outbox(mailer_for(settings))
+    app.state.search = indexes
     app.add_middleware(AccountMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(ETagMiddleware)

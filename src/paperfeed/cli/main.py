@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from paperfeed.cli import db, github, ingest, serve, users
+from paperfeed.cli import db, github, ingest, search, serve, users
 
 app = typer.Typer(
     name="paperfeed",
@@ -19,6 +19,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(github.app, name="github")
 ingest.register(app)
+search.register(app)
 serve.register(app)
 
 

@@ -45,7 +45,29 @@ def up(
         with engine.connect() as conn:
             stored = count_papers(conn)
         console.print(f"serving the {stored:,} papers stored.")
+    if settings.embed_on_up and settings.semantic_search:
+        _embed_in_background(engine, settings)
     _serve(settings, engine, host, port)
+
+
+def _embed_in_background(engine: Engine, settings: Settings) -> None:
+    """Semantic search fills in while the site serves (keyword search works meanwhile)."""
+    import threading
+
+    from paperfeed.search.indexing import embed_pending, pending_embeddings
+
+    pending = pending_embeddings(engine, settings.embedding_model)
+    if not pending:
+        return
+
+    def work() -> None:
+        result = embed_pending(engine, settings)
+        console.print(
+            f"semantic search: {result.embedded:,} papers embedded in {result.seconds:,.0f} s"
+        )
+
+    console.print(f"embedding {pending:,} papers in the background (`paperfeed embed` shows it)")
+    threading.Thread(target=work, name="embed", daemon=True).start()
 
 
 def _serve(settings: Settings, engine: Engine, host: str | None, port: int | None) -> None:

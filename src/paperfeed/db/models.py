@@ -13,6 +13,7 @@ from paperfeed.community.models import (
 from paperfeed.db.base import Base
 from paperfeed.ingest.models import Checkpoint
 from paperfeed.papers.models import Paper
+from paperfeed.search.models import PaperEmbedding, SearchOutbox
 
 __all__ = [
     "ApiToken",
@@ -22,7 +23,9 @@ __all__ = [
     "EmailToken",
     "LoginSession",
     "Paper",
+    "PaperEmbedding",
     "RepoStars",
+    "SearchOutbox",
     "Submission",
     "User",
     "Vote",

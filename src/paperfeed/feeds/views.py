@@ -131,7 +131,9 @@ def search_feed(
     request: Request, kind: str, conn: Conn, q: Annotated[str, Query(min_length=1, max_length=250)]
 ) -> Response:
     query = parse_query(q)
-    result = search_papers(conn, query, sort="date", page=1, page_size=SIZE)
+    result = search_papers(
+        conn, query, indexes=request.app.state.search, sort="date", page=1, page_size=SIZE
+    )
     return _feed(
         request,
         f"Search: {q}",

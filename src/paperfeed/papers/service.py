@@ -80,6 +80,7 @@ def upsert_rows(conn: Connection, rows: Sequence[Row], *, now: datetime | None =
     counts = Counts(unchanged=len(rows) - len(latest))
     inserts: list[Row] = []
     updates: list[Row] = []
+    updated_ids: list[str] = []
     for arxiv_id, row in latest.items():
         old = existing.get(arxiv_id)
         if old is None:
@@ -87,12 +88,16 @@ def upsert_rows(conn: Connection, rows: Sequence[Row], *, now: datetime | None =
         elif _is_newer(row, old):
             merged = _merged(row, old, stamp)
             updates.append((*(merged[c] for c in UPDATE_COLUMNS), old["id"]))
+            updated_ids.append(arxiv_id)
         else:
             counts.unchanged += 1
     if inserts:
         conn.exec_driver_sql(storage.insert_sql, inserts)
     if updates:
         conn.exec_driver_sql(storage.update_sql, updates)
+    if inserts or updates:  # queued for the keyword index, in this same transaction
+        changed = [(r[_ID],) for r in inserts] + [(a,) for a in updated_ids]
+        conn.exec_driver_sql(storage.outbox_sql, changed)
     counts.added += len(inserts)
     counts.updated += len(updates)
     return counts

@@ -1,7 +1,7 @@
-"""Similar papers by shared words (weighted overlap of distinctive title and abstract terms).
+"""Similar papers: by meaning (embeddings), or by shared distinctive words until embedded.
 
-A lexical measure over the paper's primary category and its recent neighbours; the semantic
-search index of the search issue can replace it behind the same function.
+Semantic first: the nearest neighbours of the paper's embedding in the vector index. A paper
+not embedded yet gets a lexical measure over its primary category's recent papers.
 """
 
 from __future__ import annotations
@@ -9,11 +9,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
 from paperfeed.papers.queries import LIST_COLUMNS, papers
+
+if TYPE_CHECKING:
+    from paperfeed.search.indexes import SearchIndexes
 
 CANDIDATES = 3000
 _WORD = re.compile(r"[a-z][a-z0-9-]{2,}")
@@ -39,9 +42,35 @@ def _weights(paper: dict[str, Any]) -> Counter[str]:
 
 
 def similar_papers(
-    conn: Connection, paper: dict[str, Any], limit: int = 10
+    conn: Connection,
+    paper: dict[str, Any],
+    limit: int = 10,
+    indexes: SearchIndexes | None = None,
 ) -> list[dict[str, Any]]:
-    """Papers most like `paper` among recent papers of its primary category."""
+    """Papers nearest in meaning to `paper` (its embedding's neighbours), or, until it has
+    an embedding, most like it in words among recent papers of its primary category."""
+    if indexes is not None:
+        found = _semantic(conn, paper, limit, indexes)
+        if found is not None:
+            return found
+    return _lexical(conn, paper, limit)
+
+
+def _semantic(
+    conn: Connection, paper: dict[str, Any], limit: int, indexes: SearchIndexes
+) -> list[dict[str, Any]] | None:
+    if not indexes.settings.semantic_search:
+        return None
+    vector = indexes.vectors.vector_of(paper["id"])
+    if vector is None:
+        return None
+    from paperfeed.search.service import rows_by_id
+
+    hits = indexes.vectors.search(vector, limit + 1)
+    return rows_by_id(conn, [i for i in hits.ids if i != paper["id"]][:limit])
+
+
+def _lexical(conn: Connection, paper: dict[str, Any], limit: int) -> list[dict[str, Any]]:
     category = paper.get("primary_category")
     if not category:
         return []

@@ -138,6 +138,11 @@ class Storage:
     def update_sql(self) -> str:
         return _update_sql(self.dialect)
 
+    @property
+    def outbox_sql(self) -> str:
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        return f"INSERT INTO search_outbox (arxiv_id) VALUES ({mark})"
+
     def existing_sql(self, n: int) -> str:
         mark = "?" if self.dialect == "sqlite" else "%s"
         columns, marks = ", ".join(EXISTING_COLUMNS), ", ".join([mark] * n)

@@ -136,7 +136,7 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
             "voted": bool(voted_papers(conn, account.id if account else None, [row["id"]])),
             "submission": submission,
             "comments": thread(conn, row["id"]),
-            "similar": similar_papers(conn, row, 5),
+            "similar": similar_papers(conn, row, 5, request.app.state.search),
             "flash": _flash(request),
             "paper": row,
             "asked_version": parsed.version,

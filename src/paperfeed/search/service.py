@@ -1,20 +1,53 @@
-"""Searching stored papers with the parsed query: every term must match; filters narrow.
+"""Hybrid search: BM25 keyword hits and semantic (embedding) hits, fused by reciprocal rank.
 
-Relevance is a simple, explainable score: a term in the title counts 3, in the abstract 1,
-then newer first. It scans the papers table; the keyword and semantic indexes of the search
-issue replace this function for large instances.
+Ranking, as docs/search.md publishes it:
+- keyword list: Tantivy BM25 over title (boost 2), abstract and authors; words are OR-ed,
+  so papers with more of them (and rarer ones) come first; phrases, author:, cat:, since:
+  and until: must match;
+- semantic list: nearest papers to the query's embedding (cosine >= SEMANTIC_MIN_SCORE),
+  with the same must-match conditions checked against the database;
+- fusion: score(p) = sum over the lists of 1 / (RRF_K + rank of p in that list), ranks from 1,
+  both lists weighted 1; ties broken by the keyword rank, then the paper id.
+Sort by date: every word must match, newest first (keyword index only).
+A query of filters only (no words, no author) lists the matching papers newest first.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, String, case, cast, func, literal, or_, select
+from sqlalchemy import Connection, String, cast, func, literal, or_, select
 
 from paperfeed.papers.queries import LIST_COLUMNS, PaperPage, papers
 from paperfeed.search.query import Query
 
+if TYPE_CHECKING:
+    from paperfeed.search.indexes import SearchIndexes
+
 SORTS = ("relevance", "date")
+DEPTH = 100  # hits taken from each list before fusion (more for later pages)
+MAX_RESULTS = 1000  # deepest result reachable by paging
+FILTERED_FANOUT = 10  # semantic candidates per wanted hit when conditions must be checked
+
+
+@dataclass
+class Ranked:
+    ids: list[int]
+    total: int
+    matched: dict[int, str] = field(default_factory=dict)  # "words", "meaning" or "both"
+
+
+def rrf(lists: Sequence[Sequence[int]], k: int) -> list[int]:
+    """Reciprocal rank fusion of ranked id lists (ties: earlier list's rank, then id)."""
+    score: dict[int, float] = {}
+    first: dict[int, tuple[int, int]] = {}
+    for li, ids in enumerate(lists):
+        for rank, pid in enumerate(ids, start=1):
+            score[pid] = score.get(pid, 0.0) + 1.0 / (k + rank)
+            first.setdefault(pid, (li, rank))
+    return sorted(score, key=lambda p: (-score[p], first[p], p))
 
 
 def _like(term: str) -> str:
@@ -22,11 +55,12 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _conditions(query: Query) -> list[Any]:
+def constraints(query: Query) -> list[Any]:
+    """SQL for what must hold of every result whatever the list: phrases, authors, filters."""
     title, abstract = func.lower(papers.c.title), func.lower(papers.c.abstract)
     conds: list[Any] = [
         or_(title.like(_like(t), escape="\\"), abstract.like(_like(t), escape="\\"))
-        for t in query.terms
+        for t in query.phrases
     ]
     authors_text = func.lower(cast(papers.c.authors, String))
     conds += [authors_text.like(_like(a), escape="\\") for a in query.authors]
@@ -40,28 +74,93 @@ def _conditions(query: Query) -> list[Any]:
     return conds
 
 
-def _relevance(query: Query) -> Any:
-    title, abstract = func.lower(papers.c.title), func.lower(papers.c.abstract)
-    parts = [
-        case((title.like(_like(t), escape="\\"), 3), else_=0)
-        + case((abstract.like(_like(t), escape="\\"), 1), else_=0)
-        for t in query.terms
-    ]
-    return sum(parts[1:], parts[0]) if parts else literal(0)
+def semantic_ids(
+    conn: Connection, indexes: SearchIndexes, query: Query, depth: int
+) -> list[int] | None:
+    """Papers nearest in meaning to the query's words (None: semantic search not ready)."""
+    text = " ".join(query.terms)
+    if not text or not indexes.semantic_ready():
+        return None
+    embedder = indexes.embedder()
+    if embedder is None:
+        return None
+    conds = constraints(query)
+    k = min(depth * (FILTERED_FANOUT if conds else 1), MAX_RESULTS * 2)
+    hits = indexes.vectors.search(embedder.encode_query(text), k)
+    minimum = indexes.settings.semantic_min_score
+    ids = [i for i, s in zip(hits.ids, hits.scores, strict=True) if s >= minimum]
+    if conds and ids:
+        allowed = set(
+            conn.execute(select(papers.c.id).where(papers.c.id.in_(ids), *conds)).scalars()
+        )
+        ids = [i for i in ids if i in allowed]
+    return ids[:depth]
+
+
+def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, want: int) -> Ranked:
+    """The ranked ids of the first `want` results (and an estimate of how many there are)."""
+    want = min(want, MAX_RESULTS)
+    indexes.refresh()
+    if sort == "date":
+        hits = indexes.keyword.search(query, limit=want, by_date=True)
+        return Ranked(hits.ids, hits.total, dict.fromkeys(hits.ids, "words"))
+    depth = max(DEPTH, want)
+    keyword = indexes.keyword.search(query, limit=depth)
+    semantic = semantic_ids(conn, indexes, query, depth) if query.terms else None
+    if not semantic:
+        return Ranked(keyword.ids, keyword.total, dict.fromkeys(keyword.ids, "words"))
+    fused = rrf([keyword.ids, semantic], indexes.settings.rrf_k)
+    in_keyword, in_semantic = set(keyword.ids), set(semantic)
+    matched = {
+        p: "both"
+        if p in in_keyword and p in in_semantic
+        else "words"
+        if p in in_keyword
+        else "meaning"
+        for p in fused
+    }
+    extra = len(in_semantic - in_keyword)
+    return Ranked(fused, keyword.total + extra, matched)
+
+
+def rows_by_id(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+    """List rows of these papers, in the order given (papers no longer stored are skipped)."""
+    if not ids:
+        return []
+    found = {
+        r["id"]: dict(r)
+        for r in conn.execute(select(*LIST_COLUMNS).where(papers.c.id.in_(list(ids)))).mappings()
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def search_papers(
-    conn: Connection, query: Query, *, sort: str = "relevance", page: int = 1, page_size: int = 50
+    conn: Connection,
+    query: Query,
+    *,
+    indexes: SearchIndexes,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 50,
 ) -> PaperPage:
-    conds = _conditions(query)
+    if not (query.terms or query.authors):
+        return _filtered_list(conn, query, page, page_size)
+    ranked = rank(conn, indexes, query, sort=sort, want=page * page_size)
+    chosen = ranked.ids[(page - 1) * page_size : page * page_size]
+    rows = rows_by_id(conn, chosen)
+    for row in rows:
+        row["matched"] = ranked.matched.get(row["id"], "words")
+    return PaperPage(rows, min(ranked.total, MAX_RESULTS), page, page_size)
+
+
+def _filtered_list(conn: Connection, query: Query, page: int, page_size: int) -> PaperPage:
+    """Only filters: the matching papers, newest first."""
+    conds = constraints(query)
     total = conn.execute(select(func.count()).select_from(papers).where(*conds)).scalar_one()
-    order = [papers.c.feed_date.desc(), papers.c.id.desc()]
-    if sort == "relevance" and query.terms:
-        order.insert(0, _relevance(query).desc())
     rows = conn.execute(
         select(*LIST_COLUMNS)
         .where(*conds)
-        .order_by(*order)
+        .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).mappings()

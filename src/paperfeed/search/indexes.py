@@ -1,0 +1,78 @@
+"""The search indexes as one web process uses them: opened once, kept fresh, model loading
+in the background (search answers on keywords until it is ready)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, select
+
+from paperfeed.db.engine import reader
+from paperfeed.search.embedder import Embedder
+from paperfeed.search.indexing import keyword_path, sync_keyword, vectors_path
+from paperfeed.search.keyword import IndexBusy, KeywordIndex
+from paperfeed.search.models import SearchOutbox
+from paperfeed.search.vectors import VectorReader, VectorStore
+
+if TYPE_CHECKING:
+    from paperfeed.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class SearchIndexes:
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.keyword = KeywordIndex(keyword_path(settings))
+        self.vectors = VectorReader(VectorStore(vectors_path(settings), settings.embedding_model))
+        self._embedder: Embedder | None = None
+        self._loading: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """On start-up: catch the keyword index up; load the model if there are vectors."""
+        self.refresh()
+        if self.settings.semantic_search and len(self.vectors):
+            self._load_in_background()
+
+    def refresh(self) -> None:
+        """Index papers written since the last pass (by any process), unless another
+        process is writing the index right now (then it is that one's job)."""
+        with reader(self.engine).connect() as conn:
+            queued = conn.execute(select(SearchOutbox.seq).limit(1)).first()
+        if queued is None:
+            return
+        with self._lock:
+            try:
+                sync_keyword(self.engine, self.keyword)
+            except IndexBusy:
+                log.info("keyword index busy in another process; serving it as it is")
+
+    def embedder(self, wait: bool = False) -> Embedder | None:
+        """The query embedder, or None while it loads (or when semantic search is off)."""
+        if not self.settings.semantic_search:
+            return None
+        if self._embedder is None:
+            self._load_in_background()
+            if wait and self._loading is not None:
+                self._loading.join()
+        return self._embedder
+
+    def semantic_ready(self) -> bool:
+        return len(self.vectors) > 0 and self.embedder() is not None
+
+    def _load_in_background(self) -> None:
+        with self._lock:
+            if self._loading is not None:
+                return
+            self._loading = threading.Thread(target=self._load, name="embedder", daemon=True)
+            self._loading.start()
+
+    def _load(self) -> None:
+        try:
+            self._embedder = Embedder(self.settings.embedding_model)
+        except Exception:  # a wrong model name must not take search down
+            log.exception("could not load the embedding model %s", self.settings.embedding_model)

@@ -1,0 +1,275 @@
+"""Keeping the derived search indexes up to date with the papers table, and rebuilding them.
+
+Keyword index: fed from the search_outbox queue (written with every paper), one Tantivy
+commit per pass, queue rows deleted after the commit; a crash in between re-indexes a few
+papers (delete-then-add by id: harmless). Embeddings: papers without a current embedding
+for the model are encoded in batches, one transaction per batch; the vector index then
+takes every embedding row newer than the last one it holds.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sqlalchemy import Engine, delete, func, insert, select
+
+from paperfeed.db.engine import reader
+from paperfeed.ingest.progress import Reporter, Silent
+from paperfeed.papers.models import Paper
+from paperfeed.search.embedder import Embedder, from_bytes, paper_text, to_bytes
+from paperfeed.search.keyword import KeywordIndex, docs_from_rows
+from paperfeed.search.models import PaperEmbedding, SearchOutbox
+from paperfeed.search.vectors import VectorStore, add_vectors, new_index
+
+if TYPE_CHECKING:
+    from paperfeed.config import Settings
+
+OUTBOX_BATCH = 5000
+READ_BATCH = 5000
+EMBED_CHUNK = 256  # texts per encode call (the model sorts them by length inside)
+PAPER_COLUMNS = (
+    Paper.id,
+    Paper.title,
+    Paper.abstract,
+    Paper.authors,
+    Paper.categories,
+    Paper.feed_date,
+)
+
+
+def keyword_path(settings: Settings) -> Path:
+    return settings.data_dir / "index" / "keyword"
+
+
+def vectors_path(settings: Settings) -> Path:
+    return settings.data_dir / "index" / "vectors"
+
+
+# -- keyword index -----------------------------------------------------------------------
+def outbox_pending(engine: Engine) -> int:
+    with reader(engine).connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(SearchOutbox)).scalar_one())
+
+
+def sync_keyword(
+    engine: Engine, index: KeywordIndex, *, wait: float = 0.0, reporter: Reporter | None = None
+) -> int:
+    """Index every queued paper; returns how many. Raises IndexBusy when another process
+    holds the writer for longer than `wait` seconds."""
+    reporter = reporter or Silent()
+    pending = outbox_pending(engine)
+    if not pending:
+        return 0
+    writer = index.writer(wait)
+    done = 0
+    reporter.start("keyword index", pending)
+    try:
+        while True:
+            with reader(engine).connect() as conn:
+                queued = conn.execute(
+                    select(SearchOutbox.seq, SearchOutbox.arxiv_id)
+                    .order_by(SearchOutbox.seq)
+                    .limit(OUTBOX_BATCH)
+                ).all()
+                if not queued:
+                    break
+                ids = sorted({r.arxiv_id for r in queued})
+                rows = conn.execute(select(*PAPER_COLUMNS).where(Paper.arxiv_id.in_(ids))).all()
+            index.add(writer, docs_from_rows(rows), replace=True)
+            writer.commit()
+            with engine.begin() as conn:
+                conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= queued[-1].seq))
+            done += len(queued)
+            reporter.advance(len(queued), records=len(queued))
+        writer.wait_merging_threads()
+    finally:
+        reporter.stop()
+    return done
+
+
+def rebuild_keyword(engine: Engine, index: KeywordIndex, reporter: Reporter | None = None) -> int:
+    """Empty the keyword index and index every paper again."""
+    reporter = reporter or Silent()
+    writer = index.writer(wait=30)
+    with reader(engine).connect() as conn:
+        last_seq = conn.execute(select(func.max(SearchOutbox.seq))).scalar() or 0
+        total = conn.execute(select(func.count()).select_from(Paper)).scalar_one()
+    writer.delete_all_documents()
+    reporter.start("keyword index", total)
+    done = 0
+    try:
+        for rows in _papers_in_batches(engine):
+            done += index.add(writer, docs_from_rows(rows), replace=False)
+            reporter.advance(len(rows), records=len(rows))
+        writer.commit()
+        writer.wait_merging_threads()
+    finally:
+        reporter.stop()
+    with engine.begin() as conn:
+        conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= last_seq))
+    return done
+
+
+def _papers_in_batches(engine: Engine) -> Iterator[list[Any]]:
+    last = 0
+    while True:
+        with reader(engine).connect() as conn:
+            rows = conn.execute(
+                select(*PAPER_COLUMNS).where(Paper.id > last).order_by(Paper.id).limit(READ_BATCH)
+            ).all()
+        if not rows:
+            return
+        yield list(rows)
+        last = rows[-1][0]
+
+
+# -- embeddings --------------------------------------------------------------------------
+@dataclass
+class EmbedResult:
+    embedded: int = 0
+    indexed: int = 0
+    seconds: float = 0.0
+
+
+@contextmanager
+def _single_embedder(settings: Settings) -> Iterator[bool]:
+    """One embedding process per data folder (they share the vector index file)."""
+    folder = vectors_path(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "embed.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def pending_embeddings(engine: Engine, model: str) -> int:
+    with reader(engine).connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(_pending(model))).scalar_one())
+
+
+def _pending(model: str) -> Any:
+    e = PaperEmbedding
+    return (
+        select(Paper.id, Paper.title, Paper.abstract, Paper.content_hash)
+        .outerjoin(e, (e.paper_id == Paper.id) & (e.model == model))
+        .where((e.id.is_(None)) | (e.content_hash != Paper.content_hash))
+        .subquery()
+    )
+
+
+def embed_pending(
+    engine: Engine,
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    reporter: Reporter | None = None,
+    limit: int | None = None,
+) -> EmbedResult:
+    """Embed papers that have no current embedding, then bring the vector index up to date."""
+    reporter = reporter or Silent()
+    result = EmbedResult()
+    started = time.monotonic()
+    with _single_embedder(settings) as alone:
+        if not alone:
+            return result
+        model = settings.embedding_model
+        total = pending_embeddings(engine, model)
+        if limit is not None:
+            total = min(total, limit)
+        if total:
+            embedder = embedder or Embedder(model)
+            reporter.start(f"embed ({model})", total)
+            try:
+                result.embedded = _embed_batches(engine, embedder, total, reporter)
+            finally:
+                reporter.stop()
+        result.indexed = sync_vectors(engine, settings)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _embed_batches(engine: Engine, embedder: Embedder, total: int, reporter: Reporter) -> int:
+    done = 0
+    pending = _pending(embedder.name)
+    while done < total:
+        with reader(engine).connect() as conn:
+            rows = conn.execute(
+                select(pending).order_by(pending.c.id).limit(min(EMBED_CHUNK, total - done))
+            ).all()
+        if not rows:
+            break
+        vectors = embedder.encode([paper_text(r.title, r.abstract) for r in rows])
+        now = datetime.now(UTC)
+        with engine.begin() as conn:  # replace: a newer id marks the vector as new
+            conn.execute(
+                delete(PaperEmbedding).where(
+                    PaperEmbedding.model == embedder.name,
+                    PaperEmbedding.paper_id.in_([r.id for r in rows]),
+                )
+            )
+            conn.execute(
+                insert(PaperEmbedding),
+                [
+                    {
+                        "paper_id": r.id,
+                        "model": embedder.name,
+                        "content_hash": r.content_hash,
+                        "vector": to_bytes(v),
+                        "created_at": now,
+                    }
+                    for r, v in zip(rows, vectors, strict=True)
+                ],
+            )
+        done += len(rows)
+        reporter.advance(len(rows), records=len(rows))
+    return done
+
+
+def sync_vectors(engine: Engine, settings: Settings, *, rebuild: bool = False) -> int:
+    """Add every embedding newer than the index's last one; rebuild: start from empty."""
+    store = VectorStore(vectors_path(settings), settings.embedding_model)
+    state = store.state()
+    last_id = 0 if rebuild else state["last_id"]
+    model = settings.embedding_model
+    with reader(engine).connect() as conn:
+        newest = conn.execute(
+            select(func.max(PaperEmbedding.id)).where(PaperEmbedding.model == model)
+        ).scalar()
+    if newest is None or newest <= last_id:
+        return 0
+    index = None
+    added = 0
+    while True:
+        with reader(engine).connect() as conn:
+            rows = conn.execute(
+                select(PaperEmbedding.id, PaperEmbedding.paper_id, PaperEmbedding.vector)
+                .where(PaperEmbedding.model == model, PaperEmbedding.id > last_id)
+                .order_by(PaperEmbedding.id)
+                .limit(READ_BATCH * 4)
+            ).all()
+        if not rows:
+            break
+        vectors = np.stack([from_bytes(r.vector) for r in rows])
+        if index is None:
+            dim = vectors.shape[1]
+            index = new_index(dim) if rebuild else store.load(dim)
+        add_vectors(index, [r.paper_id for r in rows], vectors)
+        added += len(rows)
+        last_id = rows[-1].id
+    if index is not None:
+        store.save(index, last_id)
+    return added

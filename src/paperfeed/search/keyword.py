@@ -1,0 +1,184 @@
+"""The keyword index: BM25 over title, abstract and authors, in Tantivy, kept in DATA_DIR.
+
+A derived index: everything in it comes from the papers table and `paperfeed reindex`
+rebuilds it from there. Title matches weigh TITLE_BOOST times an abstract or author match.
+The ranking does not depend on which database holds the papers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import tantivy
+
+from paperfeed.search.query import Query
+
+TITLE_BOOST = 2.0
+WRITER_HEAP = 256 * 1024 * 1024
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_EPOCH = date(1970, 1, 1)
+
+
+class IndexBusy(Exception):
+    """Another process is writing the keyword index."""
+
+
+@dataclass(frozen=True)
+class KeywordDoc:
+    id: int
+    title: str
+    abstract: str
+    authors: str
+    categories: str
+    feed_date: date
+
+
+@dataclass
+class KeywordHits:
+    ids: list[int]
+    total: int
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    b.add_text_field("title", tokenizer_name="en_stem")
+    b.add_text_field("abstract", tokenizer_name="en_stem")
+    b.add_text_field("authors", tokenizer_name="default")
+    b.add_text_field("category", tokenizer_name="raw", index_option="basic")
+    b.add_integer_field("day", indexed=True, fast=True)
+    return b.build()
+
+
+def day_number(day: date) -> int:
+    return (day - _EPOCH).days
+
+
+def _quoted(text: str) -> str:
+    """Words only, so nothing the user typed reaches the query parser as syntax."""
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+class KeywordIndex:
+    """One Tantivy index in a folder; many readers, one writer at a time (across processes)."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+
+    # -- writing -------------------------------------------------------------------------
+    def writer(self, wait: float = 0.0) -> tantivy.IndexWriter:
+        """The index's writer; waits up to `wait` seconds while another process holds it."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                return self.index.writer(WRITER_HEAP, 0)
+            except ValueError as exc:
+                if "Lock" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(str(exc)) from exc
+                time.sleep(0.2)
+
+    def add(self, writer: tantivy.IndexWriter, docs: Iterable[KeywordDoc], replace: bool) -> int:
+        n = 0
+        for d in docs:
+            if replace:
+                writer.delete_documents_by_term("id", d.id)
+            doc = tantivy.Document()
+            doc.add_unsigned("id", d.id)
+            doc.add_text("title", d.title)
+            doc.add_text("abstract", d.abstract)
+            doc.add_text("authors", d.authors)
+            for cat in d.categories.split():
+                doc.add_text("category", cat)
+            doc.add_integer("day", day_number(d.feed_date))
+            writer.add_document(doc)
+            n += 1
+        return n
+
+    # -- reading -------------------------------------------------------------------------
+    def num_docs(self) -> int:
+        self.index.reload()
+        return int(self.index.searcher().num_docs)
+
+    def search(
+        self, query: Query, *, limit: int, by_date: bool = False, offset: int = 0
+    ) -> KeywordHits:
+        """Ids of the best matches: words are OR-ed (BM25 ranks those with more of them first),
+        phrases, authors and filters must match. by_date: all words must match, newest first."""
+        built = self.build(query, all_words=by_date)
+        if built is None:
+            return KeywordHits([], 0)
+        self.index.reload()
+        searcher = self.index.searcher()
+        kwargs: dict[str, Any] = {"limit": limit, "offset": offset, "count": True}
+        if by_date:
+            kwargs["order_by_field"] = "day"
+        result = searcher.search(built, **kwargs)
+        ids = [searcher.doc(addr)["id"][0] for _score, addr in result.hits]
+        return KeywordHits(ids, int(getattr(result, "count", 0) or 0))
+
+    def build(self, query: Query, *, all_words: bool = False) -> tantivy.Query | None:
+        """The Tantivy query for a parsed paperfeed query (None: nothing to look for)."""
+        must: list[tantivy.Query] = []
+        words = " ".join(_quoted(w) for w in query.words).split()
+        text_parts = [f'+"{p}"' for p in (_quoted(x) for x in query.phrases) if p]
+        text_parts += [f"+{w}" if all_words else w for w in words]
+        if text_parts:
+            must.append(
+                self.index.parse_query(
+                    " ".join(text_parts),
+                    ["title", "abstract", "authors"],
+                    field_boosts={"title": TITLE_BOOST},
+                )
+            )
+        for author in query.authors:
+            tokens = _quoted(author)
+            if tokens:
+                must.append(self._filter(self.index.parse_query(f'authors:"{tokens}"')))
+        if query.categories:
+            cats = [
+                (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "category", c))
+                for c in query.categories
+            ]
+            must.append(self._filter(tantivy.Query.boolean_query(cats)))
+        if query.since or query.until:
+            must.append(
+                tantivy.Query.range_query(
+                    self.schema,
+                    "day",
+                    tantivy.FieldType.Integer,
+                    day_number(query.since) if query.since else None,
+                    day_number(query.until) if query.until else None,
+                )
+            )
+        if not must or not (text_parts or query.authors):
+            return None
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])
+
+    @staticmethod
+    def _filter(q: tantivy.Query) -> tantivy.Query:
+        return tantivy.Query.const_score_query(q, 0.0)
+
+
+def docs_from_rows(rows: Sequence[Any]) -> list[KeywordDoc]:
+    """KeywordDocs from (id, title, abstract, authors, categories, feed_date) rows."""
+    out = []
+    for r in rows:
+        authors = r[3]
+        if isinstance(authors, str | bytes):
+            authors = orjson.loads(authors)
+        names = "; ".join(a.get("name", "") for a in authors or [])
+        feed = r[5] if isinstance(r[5], date) else date.fromisoformat(str(r[5]))
+        out.append(KeywordDoc(int(r[0]), r[1] or "", r[2] or "", names, r[4] or "", feed))
+    return out
