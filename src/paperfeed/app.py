@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -84,5 +84,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
+
+    @app.get("/healthz/search", include_in_schema=False)
+    def search_health() -> JSONResponse:
+        """What search runs on now: indexed papers, vectors, whether the model is loaded."""
+        return JSONResponse(indexes.status())
 
     return app

@@ -25,6 +25,9 @@ COMMANDS = [
     ["import"],
     ["serve"],
     ["up"],
+    ["index"],
+    ["embed"],
+    ["reindex"],
 ]
 
 

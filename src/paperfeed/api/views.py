@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import orjson
@@ -27,6 +27,7 @@ from paperfeed.community.votes import vote_count
 from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
+from paperfeed.search.query import CATEGORY
 from paperfeed.search.service import search_papers
 from paperfeed.search.views import SearchForm, build_query
 from paperfeed.web.deps import read_conn
@@ -130,10 +131,13 @@ def search(
     until: Annotated[str, Query(max_length=10, description="Last day, YYYY-MM-DD")] = "",
     sort: Annotated[str, Query(pattern="^(relevance|date)$")] = "relevance",
 ) -> Response:
+    for name, value in (("since", since), ("until", until)):
+        if value.strip() and not _is_date(value.strip()):
+            raise HTTPException(400, f"{name}: '{value[:20]}' is not a date like 2024-01-31")
+    if cat.strip() and not CATEGORY.match(cat.strip()):
+        raise HTTPException(400, f"cat: '{cat[:20]}' is not an arXiv category such as cs.LG")
     form = SearchForm(q=q, cat=cat, author=author, since=since, until=until, sort=sort)
     query = build_query(form)
-    if query.notes and not query.terms and not query.authors:
-        raise HTTPException(400, " ".join(query.notes))
     indexes = request.app.state.search
     if query.arxiv_id:  # a pasted identifier or URL: that paper
         found = queries.get_paper(conn, query.arxiv_id)
@@ -335,6 +339,14 @@ def paper_row(conn: Connection, paper_id: str) -> dict[str, Any]:
     row["submitted_by"] = submission.get("display_name")
     row["submitted_at"] = submission.get("submitted_at")
     return row
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _json(data: Any) -> Response:

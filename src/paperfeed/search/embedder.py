@@ -45,6 +45,9 @@ def load_model(name: str) -> Any:
     if location != name:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # paperfeed shows its own progress
 
     with _LOCK:
         model = SentenceTransformer(location, device="cpu")
@@ -58,7 +61,7 @@ class Embedder:
     def __init__(self, name: str) -> None:
         self.name = name
         self.model = load_model(name)
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        self.dim = int(self.model.get_embedding_dimension())
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
         with _LOCK:

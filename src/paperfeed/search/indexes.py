@@ -61,6 +61,20 @@ class SearchIndexes:
                 self._loading.join()
         return self._embedder
 
+    def status(self) -> dict[str, object]:
+        if not self.settings.semantic_search:
+            semantic = "off"
+        else:
+            semantic = "ready" if self._embedder is not None else "loading"
+            if not len(self.vectors):
+                semantic = "no embeddings yet (paperfeed embed)"
+        return {
+            "keyword_documents": self.keyword.num_docs(),
+            "vectors": len(self.vectors),
+            "model": self.settings.embedding_model,
+            "semantic": semantic,
+        }
+
     def semantic_ready(self) -> bool:
         return len(self.vectors) > 0 and self.embedder() is not None
 

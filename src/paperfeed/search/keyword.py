@@ -48,7 +48,7 @@ class KeywordHits:
 
 def _schema() -> tantivy.Schema:
     b = tantivy.SchemaBuilder()
-    b.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    b.add_integer_field("id", stored=True, indexed=True, fast=True)
     b.add_text_field("title", tokenizer_name="en_stem")
     b.add_text_field("abstract", tokenizer_name="en_stem")
     b.add_text_field("authors", tokenizer_name="default")
@@ -95,7 +95,7 @@ class KeywordIndex:
             if replace:
                 writer.delete_documents_by_term("id", d.id)
             doc = tantivy.Document()
-            doc.add_unsigned("id", d.id)
+            doc.add_integer("id", d.id)
             doc.add_text("title", d.title)
             doc.add_text("abstract", d.abstract)
             doc.add_text("authors", d.authors)

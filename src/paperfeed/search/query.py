@@ -14,10 +14,10 @@ from datetime import date
 from paperfeed.papers.ids import parse_arxiv_id
 
 MAX_QUERY = 1000  # characters considered; the rest is ignored (and said so)
-MAX_TERMS = 12
+MAX_TERMS = 32
 _TOKEN = re.compile(r'(\w+):"([^"]*)"?|(\w+):(\S+)|"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[\w][\w.+#-]*", re.UNICODE)
-_CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
+CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
 _OPERATORS = {"and", "or", "not", "near"}
 
 
@@ -80,7 +80,7 @@ def _filter(query: Query, key: str, value: str, raw: str) -> None:
         if value:
             query.authors.append(" ".join(value.replace("_", " ").split()))
     elif key in ("cat", "category"):
-        if _CATEGORY.match(value):
+        if CATEGORY.match(value):
             query.categories.append(value)
         else:
             query.notes.append(f"'{value[:40]}' is not an arXiv category such as cs.LG.")

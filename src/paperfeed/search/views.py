@@ -101,7 +101,10 @@ def search_json(request: Request, conn: Conn, form: Form) -> Response:
             "notes": query.notes,
             "total": result.total if result else 0,
             "page": form.page,
-            "papers": [paper_out(p).model_dump(mode="json") for p in papers],
+            "papers": [
+                {**paper_out(p).model_dump(mode="json"), "matched": p.get("matched")}
+                for p in papers
+            ],
         }
     )
 

@@ -1,0 +1,469 @@
+"""Search speed at 10k, 100k and 1M papers, with the engines' own speed as the floor.
+
+    python bench/search_speed.py [--sizes 10000,100000,1000000] [--queries 300]
+                                 [--real-vectors 3000] [--compare-ann] [--embedding 512]
+
+For each size, in one run:
+  1. a synthetic snapshot (bench/synth.py: arXiv's field lengths, Zipf pseudo-words) is
+     imported with `import_file` and the keyword index synced (`sync_keyword`), the path
+     `paperfeed import` takes; floor: raw Tantivy indexing of the same texts;
+  2. vectors: embedding 1M abstracts takes hours on these CPUs, so each synthetic paper
+     carries a vector DERIVED from real all-MiniLM-L6-v2 embeddings of real cs.* abstracts
+     (../shared/data/arxiv-daily-cs-jsonl): normalise(0.7·a + 0.3·b + 0.03·noise) for two
+     real embeddings a, b and Gaussian noise per dimension; stored in paper_embeddings and
+     indexed by `sync_vectors` (build time and memory reported);
+  3. `paperfeed serve` in a subprocess; distinct 2-3 word queries (Zipf-drawn, so common
+     and rare words) through GET /api/papers/search?limit=20: p50/p95, query embedding
+     included (the embedding cache never hits: every query is new);
+  4. floors, same queries, same index files: raw Tantivy query, raw usearch query, and the
+     model's encode of the query; ANN recall@10 against exact (brute-force) search.
+Also: ANN recall@10 on REAL embeddings only (--real-vectors papers, queries = their
+titles), and the embedding pipeline (`embed_pending`) against `model.encode` on the same
+texts. --compare-ann: usearch against hnswlib on the same vectors (build, query, recall).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import numpy as np
+import orjson
+import tantivy
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from paperfeed.config import Settings  # noqa: E402
+from paperfeed.db.engine import make_engine  # noqa: E402
+from paperfeed.db.migrate import upgrade  # noqa: E402
+from paperfeed.ingest.importer import import_file  # noqa: E402
+from paperfeed.search.embedder import Embedder, paper_text, to_bytes  # noqa: E402
+from paperfeed.search.indexing import (  # noqa: E402
+    embed_pending,
+    keyword_path,
+    sync_keyword,
+    sync_vectors,
+    vectors_path,
+)
+from paperfeed.search.keyword import TITLE_BOOST, KeywordIndex, _schema  # noqa: E402
+from paperfeed.search.vectors import VectorStore, new_index  # noqa: E402
+from synth import Generator, write_snapshot  # noqa: E402
+
+CACHE = HERE / ".cache"
+REAL = HERE.parent.parent / "shared" / "data" / "arxiv-daily-cs-jsonl"
+
+
+def pct(values: list[float], p: float) -> float:
+    return float(np.percentile(np.asarray(values), p)) * 1000
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def real_papers(limit: int) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for path in sorted(REAL.glob("*.jsonl")):
+        for line in path.read_bytes().splitlines():
+            out.append(orjson.loads(line))
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def real_embeddings(embedder: Embedder, n: int) -> tuple[np.ndarray, list[str]]:
+    """Real embeddings of n real cs.* papers (cached), and their titles."""
+    papers = real_papers(n)
+    titles = [str(p["title"]) for p in papers]
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"real-{len(papers)}-{embedder.name}.npy"
+    if path.exists():
+        return np.load(path), titles
+    start = time.perf_counter()
+    vectors = embedder.encode([paper_text(str(p["title"]), str(p["summary"])) for p in papers])
+    print(f"  embedded {len(papers):,} real papers in {time.perf_counter() - start:.0f} s")
+    np.save(path, vectors)
+    return vectors, titles
+
+
+def derived(real: np.ndarray, n: int, seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, real.shape[1]), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        a = real[rng.integers(0, len(real), m)]
+        b = real[rng.integers(0, len(real), m)]
+        v = 0.7 * a + 0.3 * b + 0.03 * rng.standard_normal((m, real.shape[1]), dtype=np.float32)
+        out[start : start + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return out
+
+
+def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    scores = queries @ vectors.T
+    return np.argsort(-scores, axis=1)[:, :k]
+
+
+def recall(found: list[list[int]], truth: np.ndarray, k: int = 10) -> float:
+    pairs = zip(found, truth, strict=True)
+    return float(np.mean([len(set(f[:k]) & set(t[:k].tolist())) / k for f, t in pairs]))
+
+
+def queries_for(n: int, seed: int = 99) -> list[str]:
+    gen = Generator(7)  # the corpus's own vocabulary and Zipf weights
+    gen.rng.seed(seed)
+    seen: set[str] = set()
+    out = []
+    while len(out) < n:
+        q = gen.text(gen.rng.choice((2, 2, 3)))
+        if q not in seen:
+            seen.add(q)
+            out.append(q)
+    return out
+
+
+def raw_tantivy_floor(docs: list[tuple[str, str, str]], folder: Path) -> float:
+    """Seconds to index the same texts into a fresh Tantivy index of the same schema."""
+    index = tantivy.Index(_schema(), path=str(folder), reuse=False)
+    writer = index.writer(256 * 1024 * 1024, 0)
+    start = time.perf_counter()
+    for i, (title, abstract, authors) in enumerate(docs):
+        writer.add_document(
+            tantivy.Document(id=i, title=title, abstract=abstract, authors=authors, day=0)
+        )
+    writer.commit()
+    writer.wait_merging_threads()
+    return time.perf_counter() - start
+
+
+def snapshot_texts(path: Path) -> list[tuple[str, str, str]]:
+    out = []
+    with path.open("rb") as fh:
+        for line in fh:
+            r = orjson.loads(line)
+            out.append((r["title"], r["abstract"], r["authors"]))
+    return out
+
+
+def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "paperfeed"), "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            status = httpx.get(f"http://127.0.0.1:{port}/healthz/search", timeout=5).json()
+            if status["semantic"] == "ready":
+                return proc
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGTERM)
+    raise RuntimeError("server did not become ready")
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def run_size(n: int, args: argparse.Namespace, embedder: Embedder, real: np.ndarray) -> dict:
+    print(f"\n== {n:,} papers")
+    result: dict[str, object] = {"papers": n}
+    CACHE.mkdir(exist_ok=True)
+    snap = CACHE / f"snapshot-{n}.jsonl"
+    if not snap.exists():
+        write_snapshot(snap, n)
+    tmp = Path(tempfile.mkdtemp(prefix=f"pf-speed-{n}-"))
+    settings = Settings(data_dir=tmp / "data")
+    settings.data_dir.mkdir(parents=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+
+    # 1. import + keyword index, against raw Tantivy indexing of the same texts
+    t = time.perf_counter()
+    import_file(engine, snap, rejects_dir=tmp / "rejects", batch_size=2000, jobs=2)
+    t_import = time.perf_counter() - t
+    t = time.perf_counter()
+    sync_keyword(engine, KeywordIndex(keyword_path(settings)))
+    t_index = time.perf_counter() - t
+    floor_s = raw_tantivy_floor(snapshot_texts(snap), tmp / "raw-tantivy")
+    kw_mb = sum(f.stat().st_size for f in keyword_path(settings).iterdir()) / 1e6
+    result["import"] = {
+        "import_s": t_import,
+        "keyword_index_s": t_index,
+        "import_with_index_per_s": n / (t_import + t_index),
+        "raw_tantivy_per_s": n / floor_s,
+        "ratio_to_floor": (n / (t_import + t_index)) / (n / floor_s),
+        "keyword_index_mb_on_disk": kw_mb,
+    }
+    print(
+        f"  import+index {n / (t_import + t_index):,.0f}/s "
+        f"(import {t_import:.1f} s, index {t_index:.1f} s); raw Tantivy {n / floor_s:,.0f}/s"
+    )
+
+    # 2. derived vectors into the table, then the ANN index built from it
+    vectors = derived(real, n)
+    t = time.perf_counter()
+    with engine.begin() as conn:
+        ids = [
+            r[0] for r in conn.exec_driver_sql("SELECT id, content_hash FROM papers ORDER BY id")
+        ]
+        hashes = dict(conn.exec_driver_sql("SELECT id, content_hash FROM papers").all())
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        for s in range(0, n, 20_000):
+            conn.exec_driver_sql(
+                "INSERT INTO paper_embeddings (paper_id, model, content_hash, vector, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (pid, settings.embedding_model, hashes[pid], to_bytes(vectors[i]), now)
+                    for i, pid in enumerate(ids[s : s + 20_000], start=s)
+                ],
+            )
+    t_store = time.perf_counter() - t
+    t = time.perf_counter()
+    sync_vectors(engine, settings)
+    t_ann = time.perf_counter() - t
+    store = VectorStore(vectors_path(settings), settings.embedding_model)
+    result["ann_build"] = {
+        "store_embeddings_s": t_store,
+        "build_s": t_ann,
+        "file_mb": store.file.stat().st_size / 1e6,
+        "bench_process_peak_rss_mb": rss_mb(),
+    }
+    print(f"  ANN build {t_ann:.1f} s ({store.file.stat().st_size / 1e6:,.0f} MB file)")
+
+    # 3. through HTTP
+    queries = queries_for(args.queries + 20, seed=n)
+    port = 8700 + (n % 97)
+    env = {
+        "PAPERFEED_DATA_DIR": str(settings.data_dir),
+        "PAPERFEED_PORT": str(port),
+        "PAPERFEED_SEMANTIC_MIN_SCORE": "-1",  # every query runs the whole semantic path
+    }
+    proc = serve(env, port)
+    try:
+        server_rss = int(Path(f"/proc/{proc.pid}/status").read_text().split("VmRSS:")[1].split()[0])
+        lat = []
+        hits = []
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            for i, q in enumerate(queries):
+                t = time.perf_counter()
+                r = client.get("/api/papers/search", params={"q": q, "limit": 20})
+                elapsed = time.perf_counter() - t
+                assert r.status_code == 200, r.text
+                if i >= 20:  # the first 20 warm the caches of the process
+                    lat.append(elapsed)
+                    hits.append(len(r.json()))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait()
+    result["http"] = {
+        "p50_ms": pct(lat, 50),
+        "p95_ms": pct(lat, 95),
+        "mean_results": float(np.mean(hits)),
+        "server_rss_mb": server_rss / 1024,
+    }
+    print(f"  HTTP p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms")
+
+    # 4. floors on the same files and queries
+    kw = tantivy.Index.open(str(keyword_path(settings)))
+    searcher = kw.searcher()
+    from usearch.index import Index
+
+    ann = Index.restore(str(store.file), view=True)
+    fresh = queries_for(args.queries, seed=n + 1)  # not yet in the query-embedding cache
+    embedder.model.encode(fresh[:5])  # warm-up
+    kw_t, ann_t, emb_t = [], [], []
+    for q in fresh:
+        t = time.perf_counter()
+        parsed = kw.parse_query(q, ["title", "abstract", "authors"], {"title": TITLE_BOOST})
+        searcher.search(parsed, limit=100)
+        kw_t.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        v = embedder.model.encode([q], normalize_embeddings=True)[0]
+        emb_t.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        ann.search(v, 100)
+        ann_t.append(time.perf_counter() - t)
+    floor = [a + b for a, b in zip(kw_t, ann_t, strict=False)]
+    floor_emb = [a + b + c for a, b, c in zip(kw_t, ann_t, emb_t, strict=False)]
+    # ANN recall@10 against exact search, queries near the data (held-out derived vectors)
+    qv = derived(real, 200, seed=n + 7)
+    truth = exact_top(vectors, qv, 10)
+    id_pos = {pid: i for i, pid in enumerate(ids)}
+    found_pos = [[id_pos[int(k)] for k in ann.search(v, 10).keys] for v in qv]
+    result["floor"] = {
+        "tantivy_p50_ms": pct(kw_t, 50),
+        "tantivy_p95_ms": pct(kw_t, 95),
+        "ann_p50_ms": pct(ann_t, 50),
+        "ann_p95_ms": pct(ann_t, 95),
+        "embed_query_p50_ms": pct(emb_t, 50),
+        "embed_query_p95_ms": pct(emb_t, 95),
+        "keyword_plus_ann_p95_ms": pct(floor, 95),
+        "keyword_ann_embedding_p95_ms": pct(floor_emb, 95),
+        "http_p95_over_floor_with_embedding": pct(lat, 95) / pct(floor_emb, 95),
+        "http_p95_over_keyword_plus_ann": pct(lat, 95) / pct(floor, 95),
+        "ann_recall_at_10_derived": recall(found_pos, truth),
+    }
+    f = result["floor"]
+    print(
+        f"  floor p95: Tantivy {f['tantivy_p95_ms']:.2f} ms + usearch {f['ann_p95_ms']:.2f} ms"
+        f" + query embedding {f['embed_query_p95_ms']:.2f} ms"
+        f" = {f['keyword_ann_embedding_p95_ms']:.1f} ms;"
+        f" HTTP/floor {f['http_p95_over_floor_with_embedding']:.2f}x;"
+        f" ANN recall@10 {f['ann_recall_at_10_derived']:.3f}"
+    )
+    engine.dispose()
+    subprocess.run(["rm", "-rf", str(tmp)], check=False)
+    return result
+
+
+def real_recall(embedder: Embedder, real: np.ndarray, titles: list[str]) -> dict:
+    index = new_index(real.shape[1])
+    index.add(np.arange(len(real), dtype=np.uint64), real)
+    qv = embedder.encode(titles[:200])
+    truth = exact_top(real, qv, 10)
+    found = [[int(k) for k in index.search(v, 10).keys] for v in qv]
+    r = recall(found, truth)
+    print(f"\nANN recall@10 on {len(real):,} real embeddings (queries: 200 titles): {r:.3f}")
+    return {"papers": len(real), "recall_at_10": r}
+
+
+def pipeline_throughput(embedder: Embedder, n: int) -> dict:
+    """embed_pending on n real papers against model.encode of the same texts."""
+    papers = real_papers(n)
+    tmp = Path(tempfile.mkdtemp(prefix="pf-embed-"))
+    jsonl = tmp / "real.jsonl"
+    with jsonl.open("wb") as fh:
+        for p in papers:
+            fh.write(
+                orjson.dumps(
+                    {
+                        "id": p["id"],
+                        "title": p["title"],
+                        "abstract": p["summary"],
+                        "authors": p["authors"],
+                        "categories": p["categories"],
+                        "published": "2025-03-19T12:00:00Z",
+                    }
+                )
+                + b"\n"
+            )
+    settings = Settings(data_dir=tmp / "data")
+    settings.data_dir.mkdir(parents=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+    summary = import_file(engine, jsonl, rejects_dir=tmp / "rejects", batch_size=2000, jobs=1)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT title, abstract FROM papers ORDER BY id").all()
+    texts = [paper_text(t, a) for t, a in rows]
+    t = time.perf_counter()
+    embedder.model.encode(texts, batch_size=32, normalize_embeddings=True)
+    base = len(texts) / (time.perf_counter() - t)
+    res = embed_pending(engine, settings, embedder=embedder)
+    ours = res.embedded / res.seconds
+    print(
+        f"\nembedding {summary.counts.added:,} real papers: pipeline {ours:.1f}/s, "
+        f"model.encode {base:.1f}/s ({ours / base:.0%})"
+    )
+    subprocess.run(["rm", "-rf", str(tmp)], check=False)
+    return {
+        "papers": len(texts),
+        "pipeline_per_s": ours,
+        "encode_per_s": base,
+        "ratio": ours / base,
+    }
+
+
+def compare_ann(real: np.ndarray, n: int) -> dict:
+    import hnswlib
+
+    vectors = derived(real, n, seed=3)
+    qv = derived(real, 200, seed=4)
+    truth = exact_top(vectors, qv, 10)
+    out = {}
+    t = time.perf_counter()
+    u = new_index(vectors.shape[1])
+    u.add(np.arange(n, dtype=np.uint64), vectors)
+    build = time.perf_counter() - t
+    lat: list[float] = []
+    found = []
+    for v in qv:
+        t = time.perf_counter()
+        found.append([int(k) for k in u.search(v, 10).keys])
+        lat.append(time.perf_counter() - t)
+    out["usearch_f16"] = {
+        "build_s": build,
+        "p50_ms": pct(lat, 50),
+        "recall": recall(found, truth),
+        "memory_mb": u.memory_usage / 1e6,
+    }
+    t = time.perf_counter()
+    h = hnswlib.Index(space="cosine", dim=vectors.shape[1])
+    h.init_index(max_elements=n, ef_construction=128, M=16)
+    h.add_items(vectors, np.arange(n))
+    h.set_ef(64)
+    build = time.perf_counter() - t
+    lat, found = [], []
+    for v in qv:
+        t = time.perf_counter()
+        labels, _ = h.knn_query(v, k=10)
+        found.append([int(k) for k in labels[0]])
+        lat.append(time.perf_counter() - t)
+    out["hnswlib_f32"] = {
+        "build_s": build,
+        "p50_ms": pct(lat, 50),
+        "recall": recall(found, truth),
+        "memory_mb": n * (vectors.shape[1] * 4 + 16 * 2 * 4) / 1e6,
+    }
+    for name, r in out.items():
+        print(
+            f"  {name}: build {r['build_s']:.1f} s, query p50 {r['p50_ms']:.2f} ms, "
+            f"recall@10 {r['recall']:.3f}, ~{r['memory_mb']:.0f} MB"
+        )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--real-vectors", type=int, default=3000)
+    parser.add_argument("--embedding", type=int, default=512, help="papers for the pipeline test")
+    parser.add_argument("--compare-ann", type=int, default=0, help="vectors for usearch vs hnswlib")
+    args = parser.parse_args()
+    embedder = Embedder(Settings().embedding_model)
+    real, titles = real_embeddings(embedder, args.real_vectors)
+    results: dict[str, object] = {"cpus": os.cpu_count()}
+    results["real_recall"] = real_recall(embedder, real, titles)
+    if args.embedding:
+        results["embedding"] = pipeline_throughput(embedder, args.embedding)
+    if args.compare_ann:
+        print(f"\nusearch vs hnswlib on {args.compare_ann:,} derived vectors")
+        results["ann_compare"] = compare_ann(real, args.compare_ann)
+    for n in (int(s) for s in args.sizes.split(",") if s):
+        results[str(n)] = run_size(n, args, embedder, real)
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
