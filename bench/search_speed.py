@@ -134,6 +134,7 @@ def queries_for(n: int, seed: int = 99) -> list[str]:
 
 def raw_tantivy_floor(docs: list[tuple[str, str, str]], folder: Path) -> float:
     """Seconds to index the same texts into a fresh Tantivy index of the same schema."""
+    folder.mkdir(parents=True, exist_ok=True)
     index = tantivy.Index(_schema(), path=str(folder), reuse=False)
     writer = index.writer(256 * 1024 * 1024, 0)
     start = time.perf_counter()
