@@ -20,6 +20,7 @@ from paperfeed.community import views_accounts as account_views
 from paperfeed.community import views_papers as community_views
 from paperfeed.config import Settings
 from paperfeed.db.engine import make_engine, reader
+from paperfeed.digests import views as digest_views
 from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
 from paperfeed.papers import views as paper_views
@@ -79,6 +80,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(account_views.router)
     app.include_router(community_views.router)  # before the papers' catch-all /papers/{id}
     app.include_router(search_views.router)
+    app.include_router(digest_views.router)
     app.include_router(paper_views.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -119,6 +119,33 @@ class Settings(BaseSettings):
         description="`paperfeed up` embeds papers that have no embedding yet, in the background.",
     )
 
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs the links in digest emails. Unset: a random key kept in "
+        "DATA_DIR/secret.key (made on first use).",
+    )
+    digest_lease_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="A digest claimed by a worker that died is handed to another after this.",
+    )
+    digest_max_attempts: int = Field(
+        default=8, ge=1, description="Tries of a digest that meets temporary SMTP failures."
+    )
+    digest_retry_base_seconds: float = Field(
+        default=30, ge=0, description="First retry delay; doubles with each attempt."
+    )
+    digest_suspend_after: int = Field(
+        default=3,
+        ge=1,
+        description="Permanent refusals (5xx) in a row after which an address is suspended.",
+    )
+    worker_queue: str = Field(
+        default="auto",
+        description="Job queue: auto (Redis when REDIS_URL is set, else SQLite in DATA_DIR), "
+        "sqlite or redis.",
+    )
+
     @field_validator("categories", mode="before")
     @classmethod
     def _split_categories(cls, value: object) -> object:

@@ -42,3 +42,14 @@ def voted_papers(conn: Connection, user_id: int | None, paper_ids: list[int]) ->
         select(votes.c.paper_id).where(votes.c.user_id == user_id, votes.c.paper_id.in_(paper_ids))
     )
     return {r[0] for r in rows}
+
+
+def vote_counts(conn: Connection, paper_ids: list[int]) -> dict[int, int]:
+    if not paper_ids:
+        return {}
+    rows = conn.execute(
+        select(votes.c.paper_id, func.count())
+        .where(votes.c.paper_id.in_(paper_ids))
+        .group_by(votes.c.paper_id)
+    )
+    return {pid: n for pid, n in rows}

@@ -11,6 +11,7 @@ from paperfeed.community.models import (
     Vote,
 )
 from paperfeed.db.base import Base
+from paperfeed.digests.models import Delivery, Subscription
 from paperfeed.ingest.models import Checkpoint
 from paperfeed.papers.models import Paper
 from paperfeed.search.models import PaperEmbedding, SearchOutbox
@@ -20,6 +21,7 @@ __all__ = [
     "Base",
     "Checkpoint",
     "Comment",
+    "Delivery",
     "EmailToken",
     "LoginSession",
     "Paper",
@@ -27,6 +29,7 @@ __all__ = [
     "RepoStars",
     "SearchOutbox",
     "Submission",
+    "Subscription",
     "User",
     "Vote",
 ]

@@ -1,0 +1,1 @@
+"""Email digests: subscriptions, schedules, composition and exactly-once delivery."""

@@ -1,0 +1,417 @@
+"""Exactly-once digest delivery, with the state in the database.
+
+1. plan_due: for every active subscription whose digest is due, insert a pending delivery
+   row for (subscription, period); the unique constraint makes this idempotent, so two
+   schedulers, or one restarted, never plan a period twice, and a planned digest is never
+   forgotten.
+2. send_pending: claim a batch of pending rows with a conditional UPDATE (status pending ->
+   sending, a claim token of this batch); only the rows this token holds are sent. A claim
+   older than the lease (a worker that died) goes back to pending: its digest never reached
+   the server (see transport.py), so sending it again cannot duplicate it.
+   Per message: transmit all but the end mark, commit "sent" (only if the claim is still
+   ours), send the end mark, read the reply. 4xx or a lost connection: back to pending
+   with backoff; 5xx: failed, and the address suspended after repeated refusals.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from paperfeed.digests.compose import Composer, Item, period_label
+from paperfeed.digests.models import Delivery, Subscription
+from paperfeed.digests.schedule import due_period
+from paperfeed.digests.tokens import make_token
+from paperfeed.digests.transport import MailerTransport, Refused, SmtpTransport, Transport
+from paperfeed.email.mailers import mailer_for
+from paperfeed.email.message import render
+
+if TYPE_CHECKING:
+    from paperfeed.config import Settings
+    from paperfeed.search.keyword import KeywordIndex
+
+log = logging.getLogger(__name__)
+deliveries = cast(Table, Delivery.__table__)
+subscriptions = cast(Table, Subscription.__table__)
+BATCH = 200
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def active() -> Any:
+    s = subscriptions.c
+    return (
+        s.confirmed_at.is_not(None),
+        s.unsubscribed_at.is_(None),
+        s.suspended_at.is_(None),
+    )
+
+
+# -- planning -------------------------------------------------------------------------
+def plan_due(engine: Engine, now: datetime | None = None) -> int:
+    """Create the pending rows of every digest due now; returns how many were new."""
+    now = now or utcnow()
+    with Session(engine) as session:
+        subs = session.scalars(select(Subscription).where(*active())).all()
+    rows = [
+        {
+            "subscription_id": sub.id,
+            "period": period,
+            "status": "pending",
+            "attempts": 0,
+            "papers": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for sub in subs
+        if (period := due_period(sub, now))
+    ]
+    if not rows:
+        return 0
+    created = 0
+    with engine.begin() as conn:
+        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        for start in range(0, len(rows), 1000):
+            stmt = insert(deliveries).values(rows[start : start + 1000])
+            stmt = stmt.on_conflict_do_nothing(index_elements=["subscription_id", "period"])
+            created += conn.execute(stmt).rowcount or 0
+    return created
+
+
+# -- sending --------------------------------------------------------------------------
+@dataclass
+class SendResult:
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def __iadd__(self, other: SendResult) -> SendResult:
+        self.sent += other.sent
+        self.skipped += other.skipped
+        self.retried += other.retried
+        self.failed += other.failed
+        return self
+
+
+def transport_for(settings: Settings) -> Transport:
+    if settings.smtp_url and settings.mail_backend in ("auto", "smtp"):
+        return SmtpTransport(settings.smtp_url, settings.mail_from)
+    return MailerTransport(mailer_for(settings))
+
+
+def send_pending(
+    engine: Engine,
+    settings: Settings,
+    *,
+    transport: Transport | None = None,
+    keyword: KeywordIndex | None = None,
+    clock: Clock = utcnow,
+    batch: int = BATCH,
+    max_batches: int | None = None,
+) -> SendResult:
+    """Send every pending digest that is due (batch by batch) and return the counts."""
+    transport = transport or transport_for(settings)
+    total = SendResult()
+    done = 0
+    while max_batches is None or done < max_batches:
+        release_stale(engine, settings, clock())
+        token, claimed = claim(engine, clock(), batch)
+        if not claimed:
+            break
+        result = _send_batch(engine, settings, transport, keyword, clock, token, claimed)
+        total += result
+        done += 1
+        if result.sent == 0 and result.retried:  # the server is down: wait for the backoff
+            break
+    return total
+
+
+def release_stale(engine: Engine, settings: Settings, now: datetime) -> int:
+    lease = now - timedelta(seconds=settings.digest_lease_seconds)
+    with engine.begin() as conn:
+        return (
+            conn.execute(
+                update(deliveries)
+                .where(deliveries.c.status == "sending", deliveries.c.claimed_at < lease)
+                .values(status="pending", claimed_by=None, claimed_at=None)
+            ).rowcount
+            or 0
+        )
+
+
+def claim(engine: Engine, now: datetime, batch: int) -> tuple[str, list[int]]:
+    """Claim up to `batch` due rows for this batch's token; only rows still pending move."""
+    token = uuid.uuid4().hex
+    d = deliveries.c
+    with engine.begin() as conn:
+        ids = (
+            conn.execute(
+                select(d.id)
+                .where(d.status == "pending", d.next_attempt_at <= now)
+                .order_by(d.next_attempt_at, d.id)
+                .limit(batch)
+            )
+            .scalars()
+            .all()
+        )
+        if not ids:
+            return token, []
+        conn.execute(
+            update(deliveries)
+            .where(d.id.in_(ids), d.status == "pending")
+            .values(status="sending", claimed_by=token, claimed_at=now)
+        )
+        mine = (
+            conn.execute(
+                select(d.id).where(d.claimed_by == token, d.status == "sending").order_by(d.id)
+            )
+            .scalars()
+            .all()
+        )
+    return token, list(mine)
+
+
+def _send_batch(
+    engine: Engine,
+    settings: Settings,
+    transport: Transport,
+    keyword: KeywordIndex | None,
+    clock: Clock,
+    token: str,
+    ids: list[int],
+) -> SendResult:
+    result = SendResult()
+    with Session(engine) as session:
+        composer = Composer(session.connection(), clock(), keyword)
+        work = [_compose(session, settings, composer, i) for i in ids]
+    try:
+        transport.open()
+    except (OSError, smtplib.SMTPException) as exc:
+        for delivery_id, *_ in work:
+            _retry(engine, settings, clock(), delivery_id, token, f"connect: {exc}")
+        result.retried += len(work)
+        return result
+    try:
+        for n, (delivery_id, sub_id, message, count) in enumerate(work):
+            try:
+                outcome = _send_one(
+                    engine, settings, transport, clock, token, delivery_id, sub_id, message, count
+                )
+            except (OSError, smtplib.SMTPException) as exc:  # connection lost: retry the rest
+                transport.abort()
+                for rest in work[n:]:
+                    _retry(engine, settings, clock(), rest[0], token, f"connection: {exc}")
+                result.retried += len(work) - n
+                return result
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    finally:
+        transport.close()
+    return result
+
+
+def _compose(
+    session: Session, settings: Settings, composer: Composer, delivery_id: int
+) -> tuple[int, int, EmailMessage | None, int]:
+    delivery = session.get(Delivery, delivery_id)
+    assert delivery is not None
+    sub = session.get(Subscription, delivery.subscription_id)
+    assert sub is not None
+    items = composer.items(sub, delivery.period)
+    if not items and sub.skip_empty:
+        return delivery_id, sub.id, None, 0
+    message = digest_message(settings, sub, delivery.period, items, delivery_id)
+    return delivery_id, sub.id, message, len(items)
+
+
+def _send_one(
+    engine: Engine,
+    settings: Settings,
+    transport: Transport,
+    clock: Clock,
+    token: str,
+    delivery_id: int,
+    sub_id: int,
+    message: EmailMessage | None,
+    count: int,
+) -> str:
+    d = deliveries.c
+    mine = (d.id == delivery_id, d.claimed_by == token, d.status == "sending")
+    if message is None:
+        with engine.begin() as conn:
+            conn.execute(update(deliveries).where(*mine).values(status="skipped", sent_at=clock()))
+        return "skipped"
+    try:
+        transport.begin(settings.mail_from, message, str(message["To"]))
+    except Refused as exc:
+        return _refused(engine, settings, clock(), delivery_id, sub_id, token, exc)
+    with engine.begin() as conn:  # the point of no return, recorded before the end mark
+        still_mine = conn.execute(
+            update(deliveries)
+            .where(*mine)
+            .values(status="sent", sent_at=clock(), papers=count, attempts=d.attempts + 1)
+        ).rowcount
+    if not still_mine:  # our lease ran out and another worker has it: let it send
+        transport.abort()
+        transport.open()
+        return "skipped"
+    code, text = transport.finish()
+    if code >= 400:
+        with engine.begin() as conn:
+            conn.execute(
+                update(deliveries)
+                .where(d.id == delivery_id)
+                .values(status="sending", claimed_by=token, sent_at=None)
+            )
+        return _refused(engine, settings, clock(), delivery_id, sub_id, token, Refused(code, text))
+    with engine.begin() as conn:
+        conn.execute(
+            update(subscriptions)
+            .where(subscriptions.c.id == sub_id, subscriptions.c.refusals > 0)
+            .values(refusals=0)
+        )
+    return "sent"
+
+
+def _refused(
+    engine: Engine,
+    settings: Settings,
+    now: datetime,
+    delivery_id: int,
+    sub_id: int,
+    token: str,
+    exc: Refused,
+) -> str:
+    if not exc.permanent:
+        return (
+            "retried" if _retry(engine, settings, now, delivery_id, token, str(exc)) else "failed"
+        )
+    d, s = deliveries.c, subscriptions.c
+    with engine.begin() as conn:
+        conn.execute(
+            update(deliveries)
+            .where(d.id == delivery_id, d.claimed_by == token)
+            .values(status="failed", error=str(exc)[:500], attempts=d.attempts + 1)
+        )
+        conn.execute(update(subscriptions).where(s.id == sub_id).values(refusals=s.refusals + 1))
+        conn.execute(
+            update(subscriptions)
+            .where(
+                s.id == sub_id,
+                s.refusals >= settings.digest_suspend_after,
+                s.suspended_at.is_(None),
+            )
+            .values(suspended_at=now)
+        )
+    return "failed"
+
+
+def _retry(
+    engine: Engine, settings: Settings, now: datetime, delivery_id: int, token: str, error: str
+) -> bool:
+    """Back to pending after a temporary failure, later each time; False when out of tries."""
+    d = deliveries.c
+    with engine.begin() as conn:
+        attempts = conn.execute(select(d.attempts).where(d.id == delivery_id)).scalar_one() + 1
+        give_up = attempts >= settings.digest_max_attempts
+        delay = settings.digest_retry_base_seconds * 2 ** (attempts - 1)
+        conn.execute(
+            update(deliveries)
+            .where(d.id == delivery_id, d.claimed_by == token)
+            .values(
+                status="failed" if give_up else "pending",
+                attempts=attempts,
+                next_attempt_at=now + timedelta(seconds=delay),
+                claimed_by=None,
+                claimed_at=None,
+                error=error[:500],
+            )
+        )
+    return not give_up
+
+
+# -- the message ----------------------------------------------------------------------
+def links(settings: Settings, sub: Subscription) -> dict[str, str]:
+    base = settings.base_url.rstrip("/")
+    unsubscribe = make_token(settings, "unsubscribe", sub.id, sub.email)
+    manage = make_token(settings, "manage", sub.id, sub.email)
+    return {
+        "manage": f"{base}/digests/manage?token={manage}",
+        "unsubscribe": f"{base}/digests/unsubscribe?token={unsubscribe}",
+        "unsubscribe_token": unsubscribe,
+        "base": base,
+    }
+
+
+def digest_message(
+    settings: Settings,
+    sub: Subscription,
+    period: str,
+    items: list[Item],
+    delivery_id: int | None = None,
+) -> EmailMessage:
+    urls = links(settings, sub)
+    message = render(
+        "digest",
+        sub.email,
+        items=items,
+        period=period_label(period),
+        weekly=period.startswith("weekly:"),
+        site=settings.site_name,
+        **urls,
+    )
+    email = message.to_email(settings.mail_from)
+    mailto = _mailto(settings.mail_from, urls["unsubscribe_token"])
+    email["List-Unsubscribe"] = f"<{urls['unsubscribe']}>, <{mailto}>"
+    email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email["List-Id"] = f"{settings.site_name} digest <digest.{_host(settings)}>"
+    if delivery_id is not None:  # the same digest always has the same Message-ID
+        del email["Message-ID"]
+        email["Message-ID"] = f"<digest-{delivery_id}.{period.replace(':', '-')}@{_host(settings)}>"
+    return email
+
+
+def _host(settings: Settings) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(settings.base_url).hostname or "localhost"
+
+
+def _mailto(sender: str, token: str) -> str:
+    from email.utils import parseaddr
+
+    address = parseaddr(sender)[1] or "paperfeed@localhost"
+    return f"mailto:{address}?subject=unsubscribe%20{token}"
+
+
+def recent(engine: Engine, limit: int = 200) -> list[dict[str, Any]]:
+    """Latest deliveries with their addresses, for the admin view."""
+    d, s = deliveries.c, subscriptions.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(d.id, d.period, d.status, d.attempts, d.sent_at, d.papers, d.error, s.email)
+            .join(subscriptions, s.id == d.subscription_id)
+            .order_by(d.id.desc())
+            .limit(limit)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+def status_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(deliveries.c.status, func.count()).group_by(deliveries.c.status))
+        return {status: n for status, n in rows}
