@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,12 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 MAX_TOKENS = 256
 _LOCK = threading.Lock()
+_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
+
+
+@lru_cache(maxsize=1)
+def _thread_of_executor() -> threading.Thread:
+    return _EXECUTOR.submit(threading.current_thread).result()
 
 
 def paper_text(title: str, abstract: str) -> str:
@@ -56,7 +63,11 @@ def load_model(name: str) -> Any:
 
 
 class Embedder:
-    """Encodes texts with one model; thread-safe (one encode at a time per process)."""
+    """Encodes texts with one model, always on the same thread of the process.
+
+    PyTorch's CPU thread pool belongs to the thread that calls it: encoding from whichever
+    web worker thread serves a request builds and wakes a new pool each time (measured here:
+    a 6 ms query embedding took 11-17 ms from a thread pool, 7 ms through one thread)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -64,6 +75,11 @@ class Embedder:
         self.dim = int(self.model.get_embedding_dimension())
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
+        if threading.current_thread() is _thread_of_executor():
+            return self._encode(texts, batch_size)
+        return _EXECUTOR.submit(self._encode, texts, batch_size).result()
+
+    def _encode(self, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
         with _LOCK:
             vectors = self.model.encode(
                 list(texts),

@@ -70,6 +70,8 @@ def sync_keyword(
         return 0
     writer = index.writer(wait)
     done = 0
+    fresh = index.num_docs() == 0  # nothing to replace, except what this pass adds twice
+    seen: set[int] = set()
     reporter.start("keyword index", pending)
     try:
         while True:
@@ -83,7 +85,10 @@ def sync_keyword(
                     break
                 ids = sorted({r.arxiv_id for r in queued})
                 rows = conn.execute(select(*PAPER_COLUMNS).where(Paper.arxiv_id.in_(ids))).all()
-            index.add(writer, docs_from_rows(rows), replace=True)
+            docs = docs_from_rows(rows)
+            index.add(writer, docs, replace=seen if fresh else True)
+            if fresh:
+                seen.update(d.id for d in docs)
             writer.commit()
             with engine.begin() as conn:
                 conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= queued[-1].seq))

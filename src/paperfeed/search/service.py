@@ -1,7 +1,7 @@
 """Hybrid search: BM25 keyword hits and semantic (embedding) hits, fused by reciprocal rank.
 
 Ranking, as docs/search.md publishes it:
-- keyword list: Tantivy BM25 over title (boost 2), abstract and authors; words are OR-ed,
+- keyword list: Tantivy BM25 over title, abstract and authors as separate fields; words are OR-ed,
   so papers with more of them (and rarer ones) come first; phrases, author:, cat:, since:
   and until: must match;
 - semantic list: nearest papers to the query's embedding (cosine >= SEMANTIC_MIN_SCORE),
@@ -39,13 +39,16 @@ class Ranked:
     matched: dict[int, str] = field(default_factory=dict)  # "words", "meaning" or "both"
 
 
-def rrf(lists: Sequence[Sequence[int]], k: int) -> list[int]:
+def rrf(
+    lists: Sequence[Sequence[int]], k: int, weights: Sequence[float] | None = None
+) -> list[int]:
     """Reciprocal rank fusion of ranked id lists (ties: earlier list's rank, then id)."""
     score: dict[int, float] = {}
     first: dict[int, tuple[int, int]] = {}
     for li, ids in enumerate(lists):
+        weight = weights[li] if weights else 1.0
         for rank, pid in enumerate(ids, start=1):
-            score[pid] = score.get(pid, 0.0) + 1.0 / (k + rank)
+            score[pid] = score.get(pid, 0.0) + weight / (k + rank)
             first.setdefault(pid, (li, rank))
     return sorted(score, key=lambda p: (-score[p], first[p], p))
 
