@@ -28,6 +28,10 @@ COMMANDS = [
     ["index"],
     ["embed"],
     ["reindex"],
+    ["digest"],
+    ["digest", "preview"],
+    ["digest", "send"],
+    ["worker"],
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from paperfeed.cli import db, github, ingest, search, serve, users
+from paperfeed.cli import db, digest, github, ingest, search, serve, users
 
 app = typer.Typer(
     name="paperfeed",
@@ -18,6 +18,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(github.app, name="github")
+app.add_typer(digest.app, name="digest")
+app.command("worker")(digest.worker)
 ingest.register(app)
 search.register(app)
 serve.register(app)

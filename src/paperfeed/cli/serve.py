@@ -9,6 +9,7 @@ import typer
 from paperfeed.cli.common import console, load_settings, ready_engine
 
 if TYPE_CHECKING:
+    from huey.consumer import Consumer
     from sqlalchemy import Engine
 
     from paperfeed.config import Settings
@@ -33,6 +34,9 @@ def up(
     host: HostOpt = None,
     port: PortOpt = None,
     harvest: Annotated[bool, typer.Option(help="Harvest recent papers before serving.")] = True,
+    worker: Annotated[
+        bool, typer.Option(help="Run the job queue (digests, indexing, harvests) in this process.")
+    ] = True,
 ) -> None:
     """Create the database, harvest the last days of PAPERFEED_CATEGORIES, then serve."""
     from paperfeed.cli.ingest import run_harvest
@@ -47,7 +51,24 @@ def up(
         console.print(f"serving the {stored:,} papers stored.")
     if settings.embed_on_up and settings.semantic_search:
         _embed_in_background(engine, settings)
-    _serve(settings, engine, host, port)
+    consumer = _start_worker(settings) if worker else None
+    try:
+        _serve(settings, engine, host, port)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+
+
+def _start_worker(settings: Settings) -> Consumer:
+    """The job queue's consumer (digests, search indexes, hourly harvest) in this process."""
+    from huey.consumer import Consumer
+
+    from paperfeed.digests.queue import make_queue
+
+    consumer = Consumer(make_queue(settings).huey, workers=2, periodic=True)
+    consumer.start()  # threads; uvicorn then takes over the signal handlers
+    console.print("worker: digests every minute, search indexes every 5, harvest hourly")
+    return consumer
 
 
 def _embed_in_background(engine: Engine, settings: Settings) -> None:

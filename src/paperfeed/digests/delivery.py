@@ -5,12 +5,17 @@
    schedulers, or one restarted, never plan a period twice, and a planned digest is never
    forgotten.
 2. send_pending: claim a batch of pending rows with a conditional UPDATE (status pending ->
-   sending, a claim token of this batch); only the rows this token holds are sent. A claim
-   older than the lease (a worker that died) goes back to pending: its digest never reached
-   the server (see transport.py), so sending it again cannot duplicate it.
-   Per message: transmit all but the end mark, commit "sent" (only if the claim is still
-   ours), send the end mark, read the reply. 4xx or a lost connection: back to pending
-   with backoff; 5xx: failed, and the address suspended after repeated refusals.
+   sending, with this batch's claim token); only the rows this token holds are sent, over
+   one SMTP connection. Per message: renew the claim (only if still ours), transmit all but
+   the end mark, append the id to the batch's journal (journal.py), send the end mark, read
+   the reply, commit "sent". 4xx or a refused or lost connection: back to pending with
+   backoff; 5xx: failed, and the address suspended after repeated refusals.
+3. A claim older than the lease belongs to a sender that died: the ids its journal holds
+   are sent (their end mark went out); the others never got their end mark, so the server
+   discarded them, and they go back to pending to be sent again.
+What remains: a sender killed in the microseconds between the journal append and the end
+mark loses that digest (counted sent); a sender whose journal is on another machine (the
+Redis, several-hosts setup) and that dies between end mark and commit sends it twice.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from paperfeed.digests.compose import Composer, Item, period_label
+from paperfeed.digests.journal import Journal, forget, marked
 from paperfeed.digests.models import Delivery, Subscription
 from paperfeed.digests.schedule import due_period
 from paperfeed.digests.tokens import make_token
@@ -88,7 +94,7 @@ def plan_due(engine: Engine, now: datetime | None = None) -> int:
         for start in range(0, len(rows), 1000):
             stmt = insert(deliveries).values(rows[start : start + 1000])
             stmt = stmt.on_conflict_do_nothing(index_elements=["subscription_id", "period"])
-            created += conn.execute(stmt).rowcount or 0
+            created += len(conn.execute(stmt.returning(deliveries.c.id)).all())
     return created
 
 
@@ -142,16 +148,33 @@ def send_pending(
 
 
 def release_stale(engine: Engine, settings: Settings, now: datetime) -> int:
+    """Settle the rows of senders that died (claim older than the lease): those whose end
+    mark their journal records are sent; the others go back to pending."""
     lease = now - timedelta(seconds=settings.digest_lease_seconds)
+    d = deliveries.c
+    stale = (d.status == "sending", d.claimed_at < lease)
     with engine.begin() as conn:
-        return (
+        rows = conn.execute(select(d.id, d.claimed_by).where(*stale)).all()
+        tokens = {t for _, t in rows if t}
+        for token in tokens:
+            sent = marked(settings.data_dir, token) & {i for i, t in rows if t == token}
+            if sent:
+                conn.execute(
+                    update(deliveries)
+                    .where(d.id.in_(sent), d.claimed_by == token, *stale)
+                    .values(status="sent", sent_at=now, attempts=d.attempts + 1)
+                )
+        released = (
             conn.execute(
                 update(deliveries)
-                .where(deliveries.c.status == "sending", deliveries.c.claimed_at < lease)
+                .where(*stale)
                 .values(status="pending", claimed_by=None, claimed_at=None)
             ).rowcount
             or 0
         )
+    for token in tokens:
+        forget(settings.data_dir, token)
+    return released
 
 
 def claim(engine: Engine, now: datetime, batch: int) -> tuple[str, list[int]]:
@@ -206,21 +229,35 @@ def _send_batch(
             _retry(engine, settings, clock(), delivery_id, token, f"connect: {exc}")
         result.retried += len(work)
         return result
+    journal = Journal(settings.data_dir, token)
+    settled = False
     try:
         for n, (delivery_id, sub_id, message, count) in enumerate(work):
             try:
                 outcome = _send_one(
-                    engine, settings, transport, clock, token, delivery_id, sub_id, message, count
+                    engine,
+                    settings,
+                    transport,
+                    journal,
+                    clock,
+                    token,
+                    delivery_id,
+                    sub_id,
+                    message,
+                    count,
                 )
             except (OSError, smtplib.SMTPException) as exc:  # connection lost: retry the rest
                 transport.abort()
                 for rest in work[n:]:
                     _retry(engine, settings, clock(), rest[0], token, f"connection: {exc}")
                 result.retried += len(work) - n
+                settled = True
                 return result
             setattr(result, outcome, getattr(result, outcome) + 1)
+        settled = True
     finally:
         transport.close()
+        journal.close(remove=settled)
     return result
 
 
@@ -242,6 +279,7 @@ def _send_one(
     engine: Engine,
     settings: Settings,
     transport: Transport,
+    journal: Journal,
     clock: Clock,
     token: str,
     delivery_id: int,
@@ -255,30 +293,23 @@ def _send_one(
         with engine.begin() as conn:
             conn.execute(update(deliveries).where(*mine).values(status="skipped", sent_at=clock()))
         return "skipped"
+    with engine.begin() as conn:  # still ours? then ours for another lease
+        if not conn.execute(update(deliveries).where(*mine).values(claimed_at=clock())).rowcount:
+            return "skipped"  # our lease ran out and another worker took it over
     try:
         transport.begin(settings.mail_from, message, str(message["To"]))
     except Refused as exc:
         return _refused(engine, settings, clock(), delivery_id, sub_id, token, exc)
-    with engine.begin() as conn:  # the point of no return, recorded before the end mark
-        still_mine = conn.execute(
+    journal.mark(delivery_id)  # from here on, a crash counts the digest as sent
+    code, text = transport.finish()
+    if code >= 400:
+        return _refused(engine, settings, clock(), delivery_id, sub_id, token, Refused(code, text))
+    with engine.begin() as conn:
+        conn.execute(
             update(deliveries)
             .where(*mine)
             .values(status="sent", sent_at=clock(), papers=count, attempts=d.attempts + 1)
-        ).rowcount
-    if not still_mine:  # our lease ran out and another worker has it: let it send
-        transport.abort()
-        transport.open()
-        return "skipped"
-    code, text = transport.finish()
-    if code >= 400:
-        with engine.begin() as conn:
-            conn.execute(
-                update(deliveries)
-                .where(d.id == delivery_id)
-                .values(status="sending", claimed_by=token, sent_at=None)
-            )
-        return _refused(engine, settings, clock(), delivery_id, sub_id, token, Refused(code, text))
-    with engine.begin() as conn:
+        )
         conn.execute(
             update(subscriptions)
             .where(subscriptions.c.id == sub_id, subscriptions.c.refusals > 0)
