@@ -47,8 +47,11 @@ def preview(
     console.print(f"[bold]Subject:[/bold] {message['Subject']}")
     for header in ("To", "List-Unsubscribe", "List-Unsubscribe-Post"):
         console.print(f"[bold]{header}:[/bold] {message[header]}")
-    part = message.get_body(("html",) if html else ("plain",))
-    print(part.get_content() if part is not None else "")
+    wanted = "text/html" if html else "text/plain"
+    for part in message.walk():
+        if part.get_content_type() == wanted:
+            payload = part.get_payload(decode=True)
+            print(payload.decode("utf-8") if isinstance(payload, bytes) else payload)
 
 
 def _keyword(settings: Settings) -> KeywordIndex:

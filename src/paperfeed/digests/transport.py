@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import smtplib
 import socket
-from email.message import EmailMessage
-from email.policy import SMTP
-from typing import Protocol
+from email import message_from_bytes
+from email.message import EmailMessage as ModernMessage
+from email.message import Message as EmailMessage
+from email.policy import default as default_policy
+from typing import Protocol, cast
 
 from paperfeed.email.mailers import Mailer, SmtpMailer
 from paperfeed.email.message import Message
@@ -69,7 +71,7 @@ class SmtpTransport:
         if code != 354:
             smtp.rset()
             raise Refused(code, text.decode(errors="replace"))
-        data = message.as_bytes(policy=SMTP)
+        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         data = re.sub(rb"(?m)^\.", b"..", data)
         if not data.endswith(b"\r\n"):
             data += b"\r\n"
@@ -131,5 +133,7 @@ class _Raw(Message):
         super().__init__(to=to, subject=str(email["Subject"]), text="", html="")
         self._email = email
 
-    def to_email(self, sender: str) -> EmailMessage:
-        return self._email
+    def to_email(self, sender: str) -> ModernMessage:
+        return cast(
+            ModernMessage, message_from_bytes(self._email.as_bytes(), policy=default_policy)
+        )
