@@ -85,7 +85,8 @@ class Settings(BaseSettings):
     )
     github_token: str | None = Field(default=None, description="GitHub token (optional).")
     redis_url: str | None = Field(
-        default=None, description="Redis for the rate limiter when scaled out (redis://...)."
+        default=None,
+        description="Redis for the rate limiter and the job queue when scaled out (redis://...).",
     )
     rate_limit_auth: str = Field(
         default="10/minute;100/hour",

@@ -42,8 +42,8 @@ def preview(
             fail(f"no subscription for {email}")
         kind = "weekly" if sub.frequency == "weekly" else "daily"
         period = f"{kind}:{local_now(sub, now).date().isoformat()}"
-        items = Composer(session.connection(), now, _keyword(settings)).items(sub, period)
-        message = digest_message(settings, sub, period, items)
+        items = Composer(engine, now, _keyword(settings)).items(sub, period)
+        message = digest_message(settings, sub, period, items).parsed()
     console.print(f"[bold]Subject:[/bold] {message['Subject']}")
     for header in ("To", "List-Unsubscribe", "List-Unsubscribe-Post"):
         console.print(f"[bold]{header}:[/bold] {message[header]}")

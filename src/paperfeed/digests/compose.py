@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Engine, func, select
 
+from paperfeed.community.models import Vote
 from paperfeed.community.trending import trending
-from paperfeed.community.votes import vote_counts
+from paperfeed.db.engine import reader
 from paperfeed.digests.models import Subscription
 from paperfeed.digests.schedule import period_days
 from paperfeed.papers.queries import LIST_COLUMNS, papers
-from paperfeed.search.query import Query, parse_query
-from paperfeed.search.service import constraints
+from paperfeed.search.query import parse_query
 
 if TYPE_CHECKING:
     from paperfeed.search.keyword import KeywordIndex
@@ -31,85 +31,136 @@ class Item:
 
 
 @dataclass
-class Composer:
-    """Composes many digests in one batch; shared lists are computed once per batch."""
+class _Period:
+    """The papers of a period's feed days, loaded once per sending run."""
 
-    conn: Connection
+    rows: dict[int, dict[str, Any]]  # newest first
+    authors: dict[int, str]  # lower-case names, for "By ..."
+    votes: dict[int, int]
+
+
+@dataclass
+class Composer:
+    """Composes many digests in one run: each period's papers, each category, author or
+    keyword list and the trending list are computed once and shared by every digest."""
+
+    engine: Engine
     now: datetime
     keyword: KeywordIndex | None = None
-    _cache: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+    _periods: dict[tuple[date, date], _Period] = field(default_factory=dict)
+    _lists: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    _latest: dict[date, date] = field(default_factory=dict)
+    _trend: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def items(self, sub: Subscription, period: str) -> list[Item]:
         start, end = self._days(period)
+        days = self._period(start, end)
         chosen: dict[int, Item] = {}
 
-        def add(rows: list[dict[str, Any]], reason: str, weight: float) -> None:
-            for i, row in enumerate(rows):
-                item = chosen.setdefault(row["id"], Item(row))
+        def add(ids: list[int], reason: str, weight: float) -> None:
+            for i, pid in enumerate(ids):
+                item = chosen.get(pid)
+                if item is None:
+                    item = chosen[pid] = Item(days.rows[pid])
                 if reason not in item.reasons:
                     item.reasons.append(reason)
                 item.rank += weight / (i + 1)
 
         if sub.trending:
-            add(self._trending(period), "Trending on this site", 2.0)
+            trend = self._trending(period)
+            for row in trend:
+                days.rows.setdefault(row["id"], row)
+            add([r["id"] for r in trend], "Trending on this site", 2.0)
         for cat in sub.categories.split():
-            add(self._filtered(Query(categories=[cat], since=start, until=end)), f"In {cat}", 1)
+            add(self._category(days, start, end, cat), f"In {cat}", 1)
         for line in _lines(sub.keywords):
-            add(self._keyword(line, start, end), f"Matches “{line}”", 1.5)
+            add(self._keyword(days, start, end, line), f"Matches “{line}”", 1.5)
         for name in _lines(sub.authors):
-            add(self._filtered(Query(authors=[name], since=start, until=end)), f"By {name}", 3)
+            add(self._author(days, start, end, name), f"By {name}", 3)
         ranked = sorted(chosen.values(), key=lambda it: (-it.rank, it.paper["arxiv_id"]))
         top = ranked[: sub.max_papers]
-        counts = vote_counts(self.conn, [it.paper["id"] for it in top])
         for it in top:
-            it.paper["upvotes"] = counts.get(it.paper["id"], 0)
+            it.paper = {**it.paper, "upvotes": days.votes.get(it.paper["id"], 0)}
         return top
 
     def _days(self, period: str) -> tuple[date, date]:
         start, end = period_days(period)
         if period.startswith("daily:"):  # the latest list published by that day
-            key = ("latest", end.isoformat())
-            if key not in self._cache:
-                latest = self.conn.execute(
-                    select(func.max(papers.c.feed_date)).where(papers.c.feed_date <= end)
-                ).scalar()
-                self._cache[key] = [{"day": latest or end}]
-            start = end = self._cache[key][0]["day"]
+            if end not in self._latest:
+                with reader(self.engine).connect() as conn:
+                    latest = conn.execute(
+                        select(func.max(papers.c.feed_date)).where(papers.c.feed_date <= end)
+                    ).scalar()
+                self._latest[end] = latest or end
+            start = end = self._latest[end]
         return start, end
+
+    def _period(self, start: date, end: date) -> _Period:
+        key = (start, end)
+        if key not in self._periods:
+            with reader(self.engine).connect() as conn:
+                rows = conn.execute(
+                    select(*LIST_COLUMNS)
+                    .where(papers.c.feed_date >= start, papers.c.feed_date <= end)
+                    .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
+                ).mappings()
+                by_id = {r["id"]: dict(r) for r in rows}
+                votes = dict(
+                    conn.execute(
+                        select(Vote.paper_id, func.count())
+                        .join(papers, papers.c.id == Vote.paper_id)
+                        .where(papers.c.feed_date >= start, papers.c.feed_date <= end)
+                        .group_by(Vote.paper_id)
+                    ).all()
+                )
+            authors = {
+                pid: " | ".join(a.get("name", "") for a in r["authors"] or []).lower()
+                for pid, r in by_id.items()
+            }
+            self._periods[key] = _Period(by_id, authors, votes)
+        return self._periods[key]
 
     def _trending(self, period: str) -> list[dict[str, Any]]:
         window = "week" if period.startswith("weekly:") else "day"
-        key = ("trending", window)
-        if key not in self._cache:
-            self._cache[key] = [s.paper for s in trending(self.conn, window, self.now)]
-        return self._cache[key]
+        if window not in self._trend:
+            with reader(self.engine).connect() as conn:
+                scored = trending(conn, window, self.now)
+                self._trend[window] = [s.paper for s in scored]
+        return self._trend[window]
 
-    def _filtered(self, query: Query) -> list[dict[str, Any]]:
-        key = ("filter", repr(query))
-        if key not in self._cache:
-            rows = self.conn.execute(
-                select(*LIST_COLUMNS)
-                .where(*constraints(query))
-                .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
-                .limit(PER_TOPIC)
-            ).mappings()
-            self._cache[key] = [dict(r) for r in rows]
-        return self._cache[key]
+    def _category(self, days: _Period, start: date, end: date, cat: str) -> list[int]:
+        key = ("cat", cat, start.isoformat(), end.isoformat())
+        if key not in self._lists:
+            self._lists[key] = [
+                pid for pid, r in days.rows.items() if cat in r["categories"].split()
+            ][:PER_TOPIC]
+        return self._lists[key]
 
-    def _keyword(self, line: str, start: date, end: date) -> list[dict[str, Any]]:
+    def _author(self, days: _Period, start: date, end: date, name: str) -> list[int]:
+        key = ("author", name.lower(), start.isoformat(), end.isoformat())
+        if key not in self._lists:
+            wanted = " ".join(name.lower().split())
+            self._lists[key] = [pid for pid, names in days.authors.items() if wanted in names][
+                :PER_TOPIC
+            ]
+        return self._lists[key]
+
+    def _keyword(self, days: _Period, start: date, end: date, line: str) -> list[int]:
         key = ("keyword", line.lower(), start.isoformat(), end.isoformat())
-        if key not in self._cache:
+        if key not in self._lists:
             query = parse_query(line)
             query.since, query.until = start, end
             if self.keyword is not None and (query.terms or query.authors):
                 ids = self.keyword.search(query, limit=PER_TOPIC).ids
-                from paperfeed.search.service import rows_by_id
-
-                self._cache[key] = rows_by_id(self.conn, ids)
-            else:  # no keyword index in this process: every word must appear
-                words = Query(phrases=query.terms, since=start, until=end)
-                self._cache[key] = self._filtered(words)
-        return self._cache[key]
+            else:  # no keyword index here: every word must appear in the title or abstract
+                words = [w.lower() for w in query.terms]
+                ids = [
+                    pid
+                    for pid, r in days.rows.items()
+                    if all(w in f"{r['title']} {r['abstract']}".lower() for w in words)
+                ]
+            self._lists[key] = [pid for pid in ids if pid in days.rows][:PER_TOPIC]
+        return self._lists[key]
 
 
 def _lines(text: str) -> list[str]:

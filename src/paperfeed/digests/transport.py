@@ -12,7 +12,6 @@ import smtplib
 import socket
 from email import message_from_bytes
 from email.message import EmailMessage as ModernMessage
-from email.message import Message as EmailMessage
 from email.policy import default as default_policy
 from typing import Protocol, cast
 
@@ -35,7 +34,7 @@ class Refused(Exception):
 
 class Transport(Protocol):
     def open(self) -> None: ...
-    def begin(self, sender: str, message: EmailMessage, recipient: str) -> None: ...
+    def begin(self, sender: str, data: bytes, recipient: str) -> None: ...
     def finish(self) -> tuple[int, str]: ...
     def abort(self) -> None: ...
     def close(self) -> None: ...
@@ -61,7 +60,8 @@ class SmtpTransport:
         assert self._smtp is not None
         return self._smtp
 
-    def begin(self, sender: str, message: EmailMessage, recipient: str) -> None:
+    def begin(self, sender: str, data: bytes, recipient: str) -> None:
+        """`data`: the message with CRLF line ends."""
         smtp = self._conn()
         for code, text in (smtp.mail(sender), smtp.rcpt(recipient)):
             if code >= 400:
@@ -71,7 +71,6 @@ class SmtpTransport:
         if code != 354:
             smtp.rset()
             raise Refused(code, text.decode(errors="replace"))
-        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         data = re.sub(rb"(?m)^\.", b"..", data)
         if not data.endswith(b"\r\n"):
             data += b"\r\n"
@@ -110,8 +109,8 @@ class MailerTransport:
     def open(self) -> None:
         pass
 
-    def begin(self, sender: str, message: EmailMessage, recipient: str) -> None:
-        self._pending = _Raw(recipient, message)
+    def begin(self, sender: str, data: bytes, recipient: str) -> None:
+        self._pending = _Raw(recipient, data)
 
     def finish(self) -> tuple[int, str]:
         if self._pending is not None:
@@ -127,13 +126,11 @@ class MailerTransport:
 
 
 class _Raw(Message):
-    """A ready EmailMessage passed through the Message interface of the mailers."""
+    """A ready message passed through the Message interface of the mailers."""
 
-    def __init__(self, to: str, email: EmailMessage) -> None:
-        super().__init__(to=to, subject=str(email["Subject"]), text="", html="")
-        self._email = email
+    def __init__(self, to: str, data: bytes) -> None:
+        super().__init__(to=to, subject="", text="", html="")
+        self._data = data
 
     def to_email(self, sender: str) -> ModernMessage:
-        return cast(
-            ModernMessage, message_from_bytes(self._email.as_bytes(), policy=default_policy)
-        )
+        return cast(ModernMessage, message_from_bytes(self._data, policy=default_policy))

@@ -34,7 +34,8 @@ def render_tex(text: str | None, marks: tuple[str, ...] = ()) -> Markup:
 def _marks_re(marks: tuple[str, ...]) -> re.Pattern[str] | None:
     if not marks:
         return None
-    return re.compile("(" + "|".join(re.escape(m) for m in marks) + ")", re.IGNORECASE)
+    # from the start of a word (a query word marks "graph" in "graphs", not in "paragraph")
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(m) for m in marks) + ")", re.IGNORECASE)
 
 
 def _linked(text: str, highlight: re.Pattern[str] | None = None) -> str:

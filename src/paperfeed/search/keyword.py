@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import tantivy
 
-from paperfeed.search.query import Query
+from paperfeed.search.query import STOPWORDS, Query
 
 TITLE_BOOST = 1.0  # measured: explicit boosts above 1 lowered nDCG@10 (docs/search.md)
 WRITER_HEAP = 256 * 1024 * 1024
@@ -138,6 +138,9 @@ class KeywordIndex:
         """The Tantivy query for a parsed paperfeed query (None: nothing to look for)."""
         must: list[tantivy.Query] = []
         words = " ".join(_quoted(w) for w in query.words).split()
+        content = [w for w in words if w not in STOPWORDS]
+        if content and not all_words:  # function words would match nearly everything
+            words = content
         text_parts = [f'+"{p}"' for p in (_quoted(x) for x in query.phrases) if p]
         text_parts += [f"+{w}" if all_words else w for w in words]
         if text_parts:

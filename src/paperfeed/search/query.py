@@ -19,6 +19,43 @@ _TOKEN = re.compile(r'(\w+):"([^"]*)"?|(\w+):(\S+)|"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[\w][\w.+#-]*", re.UNICODE)
 CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
 _OPERATORS = {"and", "or", "not", "near"}
+# English function words: not searched for as plain words when the query has others (they
+# match nearly every abstract), never highlighted; phrases keep them
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "with",
+        "we",
+        "our",
+    }
+)
 
 
 @dataclass
@@ -36,6 +73,11 @@ class Query:
     def terms(self) -> list[str]:
         """Everything that must appear in the text (words and phrases)."""
         return [*self.phrases, *self.words]
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What to highlight in results: phrases, and words other than function words."""
+        return tuple([*self.phrases, *(w for w in self.words if w.lower() not in STOPWORDS)])
 
     @property
     def empty(self) -> bool:

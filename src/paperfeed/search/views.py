@@ -83,7 +83,7 @@ def search_page(request: Request, conn: Conn, form: Form) -> Response:
             **asdict(form),
             "query": query,
             "result": result,
-            "marks": tuple(query.terms),
+            "marks": query.marks,
             "page_title": f"Search: {form.q}" if form.q else "Search",
             "today": date.today().isoformat(),
         },
