@@ -30,7 +30,7 @@ from sqlalchemy import insert, text
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from paperfeed.config import Settings  # noqa: E402
-from paperfeed.db.engine import make_engine  # noqa: E402
+from paperfeed.db.engine import make_engine, reader  # noqa: E402
 from paperfeed.db.migrate import upgrade  # noqa: E402
 from paperfeed.digests.delivery import plan_due, send_pending  # noqa: E402
 from paperfeed.digests.models import Subscription  # noqa: E402
@@ -106,16 +106,17 @@ def rendered(url: str, data_dir: Path, n: int) -> list[bytes]:
     settings = Settings(data_dir=data_dir, database_url=url)
     engine = make_engine(url)
     out = []
-    with Session(engine) as session:
-        rows = session.scalars(select(Delivery).order_by(Delivery.id).limit(n)).all()
-        composer = Composer(
-            session.connection(), datetime.now(UTC), KeywordIndex(keyword_path(settings))
-        )
-        for d in rows:
-            sub = session.get(Subscription, d.subscription_id)
-            assert sub is not None
-            items = composer.items(sub, d.period)
-            out.append(digest_message(settings, sub, d.period, items, d.id).data)
+    composer = Composer(engine, datetime.now(UTC), KeywordIndex(keyword_path(settings)))
+    with Session(reader(engine)) as session:
+        pairs = session.execute(
+            select(Delivery, Subscription)
+            .join(Subscription, Subscription.id == Delivery.subscription_id)
+            .order_by(Delivery.id)
+            .limit(n)
+        ).all()
+    for d, sub in pairs:
+        items = composer.items(sub, d.period)
+        out.append(digest_message(settings, sub, d.period, items, d.id).data)
     engine.dispose()
     return out
 
@@ -181,6 +182,7 @@ def main() -> None:
     try:
         sqlite_url = f"sqlite:///{tmp / 'data' / 'paperfeed.db'}"
         results["sqlite"] = run(sqlite_url, args, snapshot, tmp, port)
+        print("sqlite", results["sqlite"], flush=True)
         # baseline: the same number of messages, pre-rendered (100 of the real digests,
         # composed before the clock starts, cycled), over one plain smtplib connection
         sample = rendered(sqlite_url, tmp / "data", 100)

@@ -110,8 +110,13 @@ def derived(real: np.ndarray, n: int, seed: int = 1) -> np.ndarray:
 
 
 def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
-    scores = queries @ vectors.T
-    return np.argsort(-scores, axis=1)[:, :k]
+    out = []
+    for start in range(0, len(queries), 20):  # 20 x 1M scores at a time
+        scores = queries[start : start + 20] @ vectors.T
+        part = np.argpartition(-scores, k, axis=1)[:, :k]
+        order = np.take_along_axis(scores, part, axis=1).argsort(axis=1)[:, ::-1]
+        out.append(np.take_along_axis(part, order, axis=1))
+    return np.concatenate(out)
 
 
 def recall(found: list[list[int]], truth: np.ndarray, k: int = 10) -> float:
@@ -152,7 +157,10 @@ def snapshot_texts(path: Path) -> list[tuple[str, str, str]]:
     with path.open("rb") as fh:
         for line in fh:
             r = orjson.loads(line)
-            out.append((r["title"], r["abstract"], r["authors"]))
+            authors = r["authors"]
+            if isinstance(authors, list):
+                authors = "; ".join(authors)
+            out.append((r["title"], r.get("abstract") or r.get("summary", ""), authors))
     return out
 
 
@@ -186,11 +194,19 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
-def run_size(n: int, args: argparse.Namespace, embedder: Embedder, real: np.ndarray) -> dict:
-    print(f"\n== {n:,} papers")
-    result: dict[str, object] = {"papers": n}
+def run_size(
+    n: int,
+    args: argparse.Namespace,
+    embedder: Embedder,
+    real: np.ndarray,
+    corpus: tuple[Path, np.ndarray] | None = None,
+) -> dict:
+    """One corpus: synthetic of size n (derived vectors), or `corpus` = (a JSON-lines file
+    of real papers, their real embeddings in file order)."""
+    print(f"\n== {n:,} papers{' (real)' if corpus else ''}")
+    result: dict[str, object] = {"papers": n, "real": corpus is not None}
     CACHE.mkdir(exist_ok=True)
-    snap = CACHE / f"snapshot-{n}.jsonl"
+    snap = corpus[0] if corpus else CACHE / f"snapshot-{n}.jsonl"
     if not snap.exists():
         write_snapshot(snap, n)
     tmp = Path(tempfile.mkdtemp(prefix=f"pf-speed-{n}-"))
@@ -222,21 +238,27 @@ def run_size(n: int, args: argparse.Namespace, embedder: Embedder, real: np.ndar
     )
 
     # 2. derived vectors into the table, then the ANN index built from it
-    vectors = derived(real, n)
+    vectors = corpus[1] if corpus else derived(real, n)
+    position = {}  # arxiv id -> line of the file (the row of `vectors`)
+    with snap.open("rb") as fh:
+        for i, line in enumerate(fh):
+            position.setdefault(str(orjson.loads(line)["id"]), i)
     t = time.perf_counter()
     with engine.begin() as conn:
-        ids = [
-            r[0] for r in conn.exec_driver_sql("SELECT id, content_hash FROM papers ORDER BY id")
-        ]
-        hashes = dict(conn.exec_driver_sql("SELECT id, content_hash FROM papers").all())
+        stored = conn.exec_driver_sql(
+            "SELECT id, arxiv_id, content_hash FROM papers ORDER BY id"
+        ).all()
+        # the row order of `vectors` follows the stored papers (for the recall check)
+        vectors = vectors[[position[a] for _, a, _ in stored]]
+        ids = [pid for pid, _, _ in stored]
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        for s in range(0, n, 20_000):
+        for s in range(0, len(stored), 20_000):
             conn.exec_driver_sql(
                 "INSERT INTO paper_embeddings (paper_id, model, content_hash, vector, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 [
-                    (pid, settings.embedding_model, hashes[pid], to_bytes(vectors[i]), now)
-                    for i, pid in enumerate(ids[s : s + 20_000], start=s)
+                    (pid, settings.embedding_model, h, to_bytes(vectors[i]), now)
+                    for i, (pid, _, h) in enumerate(stored[s : s + 20_000], start=s)
                 ],
             )
     t_store = time.perf_counter() - t
@@ -349,11 +371,8 @@ def real_recall(embedder: Embedder, real: np.ndarray, titles: list[str]) -> dict
     return {"papers": len(real), "recall_at_10": r}
 
 
-def pipeline_throughput(embedder: Embedder, n: int) -> dict:
-    """embed_pending on n real papers against model.encode of the same texts."""
-    papers = real_papers(n)
-    tmp = Path(tempfile.mkdtemp(prefix="pf-embed-"))
-    jsonl = tmp / "real.jsonl"
+def write_generic(jsonl: Path, papers: list[dict[str, object]]) -> None:
+    """Real papers in paperfeed's generic JSON-lines schema (docs/import-formats.md)."""
     with jsonl.open("wb") as fh:
         for p in papers:
             fh.write(
@@ -369,6 +388,14 @@ def pipeline_throughput(embedder: Embedder, n: int) -> dict:
                 )
                 + b"\n"
             )
+
+
+def pipeline_throughput(embedder: Embedder, n: int) -> dict:
+    """embed_pending on n real papers against model.encode of the same texts."""
+    papers = real_papers(n)
+    tmp = Path(tempfile.mkdtemp(prefix="pf-embed-"))
+    jsonl = tmp / "real.jsonl"
+    write_generic(jsonl, papers)
     settings = Settings(data_dir=tmp / "data")
     settings.data_dir.mkdir(parents=True)
     engine = make_engine(settings.sqlalchemy_url)
@@ -450,6 +477,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--real-vectors", type=int, default=3000)
     parser.add_argument("--embedding", type=int, default=512, help="papers for the pipeline test")
+    parser.add_argument("--real-corpus", action="store_true", help="also serve the real papers")
     parser.add_argument("--compare-ann", type=int, default=0, help="vectors for usearch vs hnswlib")
     args = parser.parse_args()
     embedder = Embedder(Settings().embedding_model)
@@ -461,6 +489,10 @@ def main() -> None:
     if args.compare_ann:
         print(f"\nusearch vs hnswlib on {args.compare_ann:,} derived vectors")
         results["ann_compare"] = compare_ann(real, args.compare_ann)
+    if args.real_corpus:  # the real papers with their real embeddings, end to end
+        path = CACHE / f"real-{len(real)}.jsonl"
+        write_generic(path, real_papers(len(real)))
+        results[f"real-{len(real)}"] = run_size(len(real), args, embedder, real, (path, real))
     for n in (int(s) for s in args.sizes.split(",") if s):
         results[str(n)] = run_size(n, args, embedder, real)
     print(json.dumps(results, indent=1))

@@ -69,7 +69,11 @@ class Composer:
         if sub.trending:
             trend = self._trending(period)
             for row in trend:
-                days.rows.setdefault(row["id"], row)
+                if row["id"] not in days.rows:
+                    names = ", ".join(a.get("name", "") for a in row["authors"] or [])
+                    row["authors_line"] = _cut(names, 200)
+                    row["abstract_short"] = _cut(row["abstract"] or "", 300)
+                    days.rows[row["id"]] = row
             add([r["id"] for r in trend], "Trending on this site", 2.0)
         for cat in sub.categories.split():
             add(self._category(days, start, end, cat), f"In {cat}", 1)
@@ -113,6 +117,10 @@ class Composer:
                         .group_by(Vote.paper_id)
                     ).all()
                 )
+            for r in by_id.values():  # what every digest shows of a paper, made once
+                names = ", ".join(a.get("name", "") for a in r["authors"] or [])
+                r["authors_line"] = _cut(names, 200)
+                r["abstract_short"] = _cut(r["abstract"] or "", 300)
             authors = {
                 pid: " | ".join(a.get("name", "") for a in r["authors"] or []).lower()
                 for pid, r in by_id.items()
@@ -161,6 +169,14 @@ class Composer:
                 ]
             self._lists[key] = [pid for pid in ids if pid in days.rows][:PER_TOPIC]
         return self._lists[key]
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def _lines(text: str) -> list[str]:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from paperfeed.config import Settings
 
 OUTBOX_BATCH = 5000
+COMMIT_EVERY = 100_000
 READ_BATCH = 5000
 EMBED_CHUNK = 256  # texts per encode call (the model sorts them by length inside)
 PAPER_COLUMNS = (
@@ -72,12 +73,14 @@ def sync_keyword(
     done = 0
     fresh = index.num_docs() == 0  # nothing to replace, except what this pass adds twice
     seen: set[int] = set()
+    last_seq = committed_seq = 0
     reporter.start("keyword index", pending)
     try:
         while True:
             with reader(engine).connect() as conn:
                 queued = conn.execute(
                     select(SearchOutbox.seq, SearchOutbox.arxiv_id)
+                    .where(SearchOutbox.seq > last_seq)
                     .order_by(SearchOutbox.seq)
                     .limit(OUTBOX_BATCH)
                 ).all()
@@ -87,17 +90,26 @@ def sync_keyword(
                 rows = conn.execute(select(*PAPER_COLUMNS).where(Paper.arxiv_id.in_(ids))).all()
             docs = docs_from_rows(rows)
             index.add(writer, docs, replace=seen if fresh else True)
-            if fresh:
-                seen.update(d.id for d in docs)
-            writer.commit()
-            with engine.begin() as conn:
-                conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= queued[-1].seq))
+            seen.update(d.id for d in docs)
+            last_seq = queued[-1].seq
             done += len(queued)
             reporter.advance(len(queued), records=len(queued))
+            if done % COMMIT_EVERY < OUTBOX_BATCH:  # a commit costs a segment flush
+                _commit(engine, writer, last_seq)
+                committed_seq = last_seq
+        if last_seq != committed_seq:
+            _commit(engine, writer, last_seq)
         writer.wait_merging_threads()
     finally:
         reporter.stop()
     return done
+
+
+def _commit(engine: Engine, writer: Any, last_seq: int) -> None:
+    """The index first, then the queue: a crash in between re-indexes, never skips."""
+    writer.commit()
+    with engine.begin() as conn:
+        conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= last_seq))
 
 
 def rebuild_keyword(engine: Engine, index: KeywordIndex, reporter: Reporter | None = None) -> int:
