@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -13,6 +15,9 @@ from paperfeed.digests.delivery import plan_due, send_pending
 from paperfeed.digests.queue import make_queue
 from tests.community.conftest import sign_up
 from tests.digests.conftest import FRIDAY_9, Inbox, add_subscribers
+from tests.services import redis_or_skip
+
+REDIS = os.environ.get("PAPERFEED_TEST_REDIS_QUEUE", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
@@ -68,12 +73,10 @@ def test_admin_sees_sent_failed_and_suspended(
 def test_the_queue_runs_the_digest_task(
     backend: str, engine: Engine, settings: Settings, filled_papers: None
 ) -> None:
+    if backend == "redis":
+        redis_or_skip(REDIS)
     conf = settings.model_copy(
-        update={
-            "worker_queue": backend,
-            "redis_url": "redis://127.0.0.1:6379/0",
-            "mail_backend": "file",
-        }
+        update={"worker_queue": backend, "redis_url": REDIS, "mail_backend": "file"}
     )
     queue = make_queue(conf)
     huey = queue.huey

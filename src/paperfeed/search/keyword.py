@@ -121,18 +121,24 @@ class KeywordIndex:
         self, query: Query, *, limit: int, by_date: bool = False, offset: int = 0
     ) -> KeywordHits:
         """Ids of the best matches: words are OR-ed (BM25 ranks those with more of them first),
-        phrases, authors and filters must match. by_date: all words must match, newest first."""
+        phrases, authors and filters must match. by_date: all words must match, newest first.
+
+        By relevance nothing is counted (counting every match would defeat Tantivy's
+        block-max WAND, which skips the documents that cannot reach the top): `total` is
+        then the number of hits, or `limit + 1` meaning "more than the limit"."""
         built = self.build(query, all_words=by_date)
         if built is None:
             return KeywordHits([], 0)
         self.index.reload()
         searcher = self.index.searcher()
-        kwargs: dict[str, Any] = {"limit": limit, "offset": offset, "count": True}
+        kwargs: dict[str, Any] = {"limit": limit, "offset": offset, "count": by_date}
         if by_date:
             kwargs["order_by_field"] = "day"
         result = searcher.search(built, **kwargs)
         ids = [searcher.doc(addr)["id"][0] for _score, addr in result.hits]
-        return KeywordHits(ids, int(getattr(result, "count", 0) or 0))
+        if by_date:
+            return KeywordHits(ids, int(getattr(result, "count", 0) or 0))
+        return KeywordHits(ids, offset + len(ids) + (1 if len(ids) == limit else 0))
 
     def build(self, query: Query, *, all_words: bool = False) -> tantivy.Query | None:
         """The Tantivy query for a parsed paperfeed query (None: nothing to look for)."""

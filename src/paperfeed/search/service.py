@@ -111,7 +111,8 @@ def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, w
     keyword = indexes.keyword.search(query, limit=depth)
     semantic = semantic_ids(conn, indexes, query, depth) if query.terms else None
     if not semantic:
-        return Ranked(keyword.ids, keyword.total, dict.fromkeys(keyword.ids, "words"))
+        total = MAX_RESULTS if keyword.total > depth else keyword.total
+        return Ranked(keyword.ids, total, dict.fromkeys(keyword.ids, "words"))
     fused = rrf([keyword.ids, semantic], indexes.settings.rrf_k)
     in_keyword, in_semantic = set(keyword.ids), set(semantic)
     matched = {
@@ -123,7 +124,8 @@ def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, w
         for p in fused
     }
     extra = len(in_semantic - in_keyword)
-    return Ranked(fused, keyword.total + extra, matched)
+    saturated = len(keyword.ids) == depth and keyword.total > depth
+    return Ranked(fused, MAX_RESULTS if saturated else keyword.total + extra, matched)
 
 
 def rows_by_id(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
