@@ -82,10 +82,7 @@ class Composer:
         for name in _lines(sub.authors):
             add(self._author(days, start, end, name), f"By {name}", 3)
         ranked = sorted(chosen.values(), key=lambda it: (-it.rank, it.paper["arxiv_id"]))
-        top = ranked[: sub.max_papers]
-        for it in top:
-            it.paper = {**it.paper, "upvotes": days.votes.get(it.paper["id"], 0)}
-        return top
+        return ranked[: sub.max_papers]
 
     def _days(self, period: str) -> tuple[date, date]:
         start, end = period_days(period)
@@ -117,7 +114,8 @@ class Composer:
                         .group_by(Vote.paper_id)
                     ).all()
                 )
-            for r in by_id.values():  # what every digest shows of a paper, made once
+            for pid, r in by_id.items():  # what every digest shows of a paper, made once
+                r["upvotes"] = votes.get(pid, 0)
                 names = ", ".join(a.get("name", "") for a in r["authors"] or [])
                 r["authors_line"] = _cut(names, 200)
                 r["abstract_short"] = _cut(r["abstract"] or "", 300)

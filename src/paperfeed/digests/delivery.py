@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING, Any, cast
 
+from markupsafe import Markup
 from sqlalchemy import Engine, Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -43,7 +44,7 @@ from paperfeed.digests.schedule import due_period
 from paperfeed.digests.tokens import make_token
 from paperfeed.digests.transport import MailerTransport, Refused, SmtpTransport, Transport
 from paperfeed.email.mailers import mailer_for
-from paperfeed.email.message import render
+from paperfeed.email.message import fragment, render
 
 if TYPE_CHECKING:
     from paperfeed.config import Settings
@@ -439,9 +440,19 @@ def digest_message(
     delivery_id: int | None = None,
 ) -> Digest:
     urls = links(settings, sub)
+    base = urls["base"]
+
+    def paper_fragment(paper: dict[str, Any], kind: str) -> Markup:
+        # the same paper in many digests of a run: rendered once (cached on its row)
+        key = f"_fragment_{kind}"
+        if key not in paper:
+            paper[key] = fragment(f"digest/_paper.{kind}", p=paper, base=base)
+        return cast(Markup, paper[key])
+
     message = render(
         "digest",
         sub.email,
+        fragment=paper_fragment,
         items=items,
         period=period_label(period),
         weekly=period.startswith("weekly:"),

@@ -8,6 +8,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from paperfeed.web.templating import TEMPLATES
 
@@ -37,6 +38,11 @@ class Message:
         msg.set_content(self.text)
         msg.add_alternative(self.html, subtype="html")
         return msg
+
+
+def fragment(name: str, **context: Any) -> Markup:
+    """One reusable piece of a message (templates/email/<name>), rendered once, reused."""
+    return Markup(_env.get_template(name).render(**context))
 
 
 def render(name: str, to: str, **context: Any) -> Message:

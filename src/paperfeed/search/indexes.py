@@ -3,6 +3,7 @@ in the background (search answers on keywords until it is ready)."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from typing import TYPE_CHECKING
@@ -90,3 +91,8 @@ class SearchIndexes:
             self._embedder = Embedder(self.settings.embedding_model)
         except Exception:  # a wrong model name must not take search down
             log.exception("could not load the embedding model %s", self.settings.embedding_model)
+            return
+        # the model is hundreds of thousands of long-lived objects: out of the collector's
+        # way, so that its full collections stop pausing requests
+        gc.collect()
+        gc.freeze()
