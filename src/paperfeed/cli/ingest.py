@@ -84,22 +84,23 @@ def run_harvest(
         fail(f"--format must be arXiv or arXivRaw, not {prefix!r}")
     sets = sets or [category_set(c) for c in settings.categories]
     reporter = RichReporter(console)
-    with client_for(settings, reporter) as client:
-        for set_spec in sets:
-            start = from_day or default_from(engine, settings, set_spec, prefix)
-            request = HarvestRequest(set_spec, start, until_day, prefix)
-            console.print(
-                f"harvesting set {set_spec} from {start} ({prefix}) at {settings.arxiv_oai_url}"
-            )
-            try:
-                report(harvest(engine, settings, request, client=client, reporter=reporter))
-            except UpstreamUnavailable as exc:
-                console.print(f"[yellow]arXiv cannot be reached:[/yellow] {exc}")
-                return False
-            except HarvestError as exc:
-                fail(str(exc))
-            finally:
-                update_keyword_index(engine, settings)
+    try:  # whatever was stored, even by a harvest that stopped, goes into the index once
+        with client_for(settings, reporter) as client:
+            for set_spec in sets:
+                start = from_day or default_from(engine, settings, set_spec, prefix)
+                request = HarvestRequest(set_spec, start, until_day, prefix)
+                console.print(
+                    f"harvesting set {set_spec} from {start} ({prefix}) at {settings.arxiv_oai_url}"
+                )
+                try:
+                    report(harvest(engine, settings, request, client=client, reporter=reporter))
+                except UpstreamUnavailable as exc:
+                    console.print(f"[yellow]arXiv cannot be reached:[/yellow] {exc}")
+                    return False
+                except HarvestError as exc:
+                    fail(str(exc))
+    finally:
+        update_keyword_index(engine, settings)
     return True
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from paperfeed.config import Settings
+    from paperfeed.search.indexing import EmbedResult
 
 
 def register(app: typer.Typer) -> None:
@@ -59,7 +60,8 @@ def embed(
         fail("another `paperfeed embed` is running on this data folder")
 
 
-def run_embed(engine: Engine, settings: Settings, limit: int | None = None) -> object | None:
+def run_embed(engine: Engine, settings: Settings, limit: int | None = None) -> EmbedResult | None:
+    """Embed and report; None when another `paperfeed embed` holds this data folder."""
     from paperfeed.ingest.progress import RichReporter
     from paperfeed.search.indexing import embed_pending, pending_embeddings
 

@@ -70,10 +70,7 @@ class Composer:
             trend = self._trending(period)
             for row in trend:
                 if row["id"] not in days.rows:
-                    names = ", ".join(a.get("name", "") for a in row["authors"] or [])
-                    row["authors_line"] = _cut(names, 200)
-                    row["abstract_short"] = _cut(row["abstract"] or "", 300)
-                    days.rows[row["id"]] = row
+                    days.rows[row["id"]] = _shown(row)
             add([r["id"] for r in trend], "Trending on this site", 2.0)
         for cat in sub.categories.split():
             add(self._category(days, start, end, cat), f"In {cat}", 1)
@@ -114,11 +111,9 @@ class Composer:
                         .group_by(Vote.paper_id)
                     ).all()
                 )
-            for pid, r in by_id.items():  # what every digest shows of a paper, made once
+            for pid, r in by_id.items():
                 r["upvotes"] = votes.get(pid, 0)
-                names = ", ".join(a.get("name", "") for a in r["authors"] or [])
-                r["authors_line"] = _cut(names, 200)
-                r["abstract_short"] = _cut(r["abstract"] or "", 300)
+                _shown(r)
             authors = {
                 pid: " | ".join(a.get("name", "") for a in r["authors"] or []).lower()
                 for pid, r in by_id.items()
@@ -167,6 +162,14 @@ class Composer:
                 ]
             self._lists[key] = [pid for pid in ids if pid in days.rows][:PER_TOPIC]
         return self._lists[key]
+
+
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    """Add what every digest shows of a paper (made once per run, not once per digest)."""
+    names = ", ".join(a.get("name", "") for a in row["authors"] or [])
+    row["authors_line"] = _cut(names, 200)
+    row["abstract_short"] = _cut(row["abstract"] or "", 300)
+    return row
 
 
 def _cut(text: str, limit: int) -> str:
