@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +26,10 @@ _BUNDLED = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 MAX_TOKENS = 256
 _LOCK = threading.Lock()
 _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
+# queries on ONNX Runtime run here, beside the request's keyword search and never behind a
+# batch of papers being embedded on the PyTorch thread
+_QUERY_EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedder")
+QUERY_CACHE = 2048  # query vectors kept per process
 
 
 @lru_cache(maxsize=1)
@@ -69,10 +75,14 @@ class Embedder:
     web worker thread serves a request builds and wakes a new pool each time (measured here:
     a 6 ms query embedding took 11-17 ms from a thread pool, 7 ms through one thread)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, onnx_folder: Path | None = None) -> None:
         self.name = name
         self.model = load_model(name)
         self.dim = int(self.model.get_embedding_dimension())
+        # queries through ONNX Runtime when a folder for the export is given (and it works)
+        self.query_encoder = _onnx_encoder(name, self.model, onnx_folder) if onnx_folder else None
+        self._queries: OrderedDict[str, Future[NDArray[np.float32]]] = OrderedDict()
+        self._queries_lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> NDArray[np.float32]:
         if threading.current_thread() is _thread_of_executor():
@@ -90,15 +100,57 @@ class Embedder:
             )
         return np.asarray(vectors, dtype=np.float32)
 
+    @property
+    def query_backend(self) -> str:
+        return "onnxruntime" if self.query_encoder is not None else "pytorch"
+
+    def query_future(self, text: str) -> Future[NDArray[np.float32]]:
+        """The query's vector, being computed on the query thread (or already known)."""
+        with self._queries_lock:
+            future = self._queries.get(text)
+            if future is not None:
+                self._queries.move_to_end(text)
+                return future
+            if self.query_encoder is not None:
+                future = _QUERY_EXECUTOR.submit(self._encode_query, text)
+            else:
+                future = _EXECUTOR.submit(self._encode_query, text)
+            self._queries[text] = future
+            if len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return future
+
     def encode_query(self, text: str) -> NDArray[np.float32]:
-        return _cached_query(self, text)
+        future = self.query_future(text)
+        try:
+            return future.result()
+        except Exception:
+            with self._queries_lock:  # not kept: the next try computes it again
+                if self._queries.get(text) is future:
+                    del self._queries[text]
+            raise
+
+    def _encode_query(self, text: str) -> NDArray[np.float32]:
+        if self.query_encoder is not None:
+            vector = self.query_encoder.encode(text)
+        else:
+            vector = self._encode([text], 1)[0]
+        vector.setflags(write=False)
+        return vector
 
 
-@lru_cache(maxsize=2048)
-def _cached_query(embedder: Embedder, text: str) -> NDArray[np.float32]:
-    vector = embedder.encode([text])[0]
-    vector.setflags(write=False)
-    return vector
+_ONNX: dict[str, Any] = {}
+
+
+def _onnx_encoder(name: str, model: Any, folder: Path) -> Any:
+    """One ONNX query encoder per model and process (exported into `folder` if missing);
+    None where the model cannot be exported faithfully (queries then stay on PyTorch)."""
+    from paperfeed.search import onnx_query
+
+    with _LOCK:  # the export and its check use the PyTorch model: one user at a time
+        if name not in _ONNX:
+            _ONNX[name] = onnx_query.load(model, model_location(name), folder)
+        return _ONNX[name]
 
 
 def to_bytes(vector: NDArray[np.float32]) -> bytes:

@@ -73,6 +73,7 @@ class SearchIndexes:
             "keyword_documents": self.keyword.num_docs(),
             "vectors": len(self.vectors),
             "model": self.settings.embedding_model,
+            "query_encoder": self._embedder.query_backend if self._embedder else None,
             "semantic": semantic,
         }
 
@@ -88,7 +89,8 @@ class SearchIndexes:
 
     def _load(self) -> None:
         try:
-            self._embedder = Embedder(self.settings.embedding_model)
+            onnx = self.settings.models_dir if self.settings.query_encoder == "onnx" else None
+            self._embedder = Embedder(self.settings.embedding_model, onnx_folder=onnx)
         except Exception:  # a wrong model name must not take search down
             log.exception("could not load the embedding model %s", self.settings.embedding_model)
             return

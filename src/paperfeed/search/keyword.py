@@ -22,6 +22,14 @@ from paperfeed.search.query import STOPWORDS, Query
 
 TITLE_BOOST = 1.0  # measured: explicit boosts above 1 lowered nDCG@10 (docs/search.md)
 WRITER_HEAP = 256 * 1024 * 1024
+# A word in more than half of the papers has an inverse document frequency of zero or less
+# in BM25's original (Robertson-Sparck Jones) weight, log((N - n + 0.5) / (n + 0.5)): it
+# cannot tell papers apart, yet OR-ing it in makes the engine score most of the index.
+# Such words are left out of relevance queries that have other words (never of phrases,
+# never of date-sorted all-words queries), once the index is big enough for frequencies
+# to mean something.
+UBIQUITOUS_SHARE = 0.5
+UBIQUITOUS_MIN_DOCS = 1000
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _EPOCH = date(1970, 1, 1)
 
@@ -57,6 +65,17 @@ def _schema() -> tantivy.Schema:
     return b.build()
 
 
+def _stemmer() -> tantivy.TextAnalyzer:
+    """Tantivy's en_stem analyzer, to look words up as the index holds them."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
 def day_number(day: date) -> int:
     return (day - _EPOCH).days
 
@@ -74,6 +93,7 @@ class KeywordIndex:
         self.path = path
         self.schema = _schema()
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        self.stemmer = _stemmer()
 
     # -- writing -------------------------------------------------------------------------
     def writer(self, wait: float = 0.0) -> tantivy.IndexWriter:
@@ -126,27 +146,39 @@ class KeywordIndex:
         By relevance nothing is counted (counting every match would defeat Tantivy's
         block-max WAND, which skips the documents that cannot reach the top): `total` is
         then the number of hits, or `limit + 1` meaning "more than the limit"."""
-        built = self.build(query, all_words=by_date)
-        if built is None:
-            return KeywordHits([], 0)
         self.index.reload()
         searcher = self.index.searcher()
+        built = self.build(query, all_words=by_date, searcher=searcher)
+        if built is None:
+            return KeywordHits([], 0)
         kwargs: dict[str, Any] = {"limit": limit, "offset": offset, "count": by_date}
         if by_date:
             kwargs["order_by_field"] = "day"
         result = searcher.search(built, **kwargs)
-        ids = [searcher.doc(addr)["id"][0] for _score, addr in result.hits]
+        addresses = [a for _key, a in result.hits]
+        ids = [  # the id's fast column: no stored document is read
+            int(v) if v is not None else int(searcher.doc(a)["id"][0])
+            for v, a in zip(searcher.fast_field_values("id", addresses), addresses, strict=True)
+        ]
         if by_date:
             return KeywordHits(ids, int(getattr(result, "count", 0) or 0))
         return KeywordHits(ids, offset + len(ids) + (1 if len(ids) == limit else 0))
 
-    def build(self, query: Query, *, all_words: bool = False) -> tantivy.Query | None:
+    def build(
+        self,
+        query: Query,
+        *,
+        all_words: bool = False,
+        searcher: tantivy.Searcher | None = None,
+    ) -> tantivy.Query | None:
         """The Tantivy query for a parsed paperfeed query (None: nothing to look for)."""
         must: list[tantivy.Query] = []
         words = " ".join(_quoted(w) for w in query.words).split()
         content = [w for w in words if w not in STOPWORDS]
         if content and not all_words:  # function words would match nearly everything
             words = content
+            if searcher is not None:
+                words = self.distinctive(words, searcher)
         text_parts = [f'+"{p}"' for p in (_quoted(x) for x in query.phrases) if p]
         text_parts += [f"+{w}" if all_words else w for w in words]
         if text_parts:
@@ -180,6 +212,22 @@ class KeywordIndex:
         if not must or not (text_parts or query.authors):
             return None
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])
+
+    def distinctive(self, words: list[str], searcher: tantivy.Searcher) -> list[str]:
+        """The words without those in more than UBIQUITOUS_SHARE of the papers (all of
+        them if every word is that common, or the index is small)."""
+        total = int(searcher.num_docs)
+        if total < UBIQUITOUS_MIN_DOCS or len(words) < 2:
+            return words
+        limit = total * UBIQUITOUS_SHARE
+        kept = [w for w in words if self._doc_freq(w, searcher) <= limit]
+        return kept or words
+
+    def _doc_freq(self, word: str, searcher: tantivy.Searcher) -> int:
+        stems = self.stemmer.analyze(word)
+        if not stems:
+            return 0
+        return max(int(searcher.doc_freq(f, stems[0])) for f in ("title", "abstract"))
 
     @staticmethod
     def _filter(q: tantivy.Query) -> tantivy.Query:

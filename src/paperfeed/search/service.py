@@ -15,6 +15,7 @@ A query of filters only (no words, no author) lists the matching papers newest f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,9 @@ from paperfeed.papers.queries import LIST_COLUMNS, PaperPage, papers
 from paperfeed.search.query import Query
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from paperfeed.search.indexes import SearchIndexes
 
 SORTS = ("relevance", "date")
@@ -77,19 +81,31 @@ def constraints(query: Query) -> list[Any]:
     return conds
 
 
-def semantic_ids(
-    conn: Connection, indexes: SearchIndexes, query: Query, depth: int
-) -> list[int] | None:
-    """Papers nearest in meaning to the query's words (None: semantic search not ready)."""
+def query_vector(indexes: SearchIndexes, query: Query) -> Future[NDArray[np.float32]] | None:
+    """Start embedding the query's words (None: no words, or semantic search not ready).
+
+    It runs on the query-embedding thread while the keyword index is searched."""
     text = " ".join(query.terms)
     if not text or not indexes.semantic_ready():
         return None
     embedder = indexes.embedder()
-    if embedder is None:
+    return embedder.query_future(text) if embedder is not None else None
+
+
+def semantic_ids(
+    conn: Connection,
+    indexes: SearchIndexes,
+    query: Query,
+    depth: int,
+    vector: Future[NDArray[np.float32]] | None = None,
+) -> list[int] | None:
+    """Papers nearest in meaning to the query's words (None: semantic search not ready)."""
+    vector = vector or query_vector(indexes, query)
+    if vector is None:
         return None
     conds = constraints(query)
     k = min(depth * (FILTERED_FANOUT if conds else 1), MAX_RESULTS * 2)
-    hits = indexes.vectors.search(embedder.encode_query(text), k)
+    hits = indexes.vectors.search(vector.result(), k)
     minimum = indexes.settings.semantic_min_score
     ids = [i for i, s in zip(hits.ids, hits.scores, strict=True) if s >= minimum]
     if conds and ids:
@@ -108,8 +124,9 @@ def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, w
         hits = indexes.keyword.search(query, limit=want, by_date=True)
         return Ranked(hits.ids, hits.total, dict.fromkeys(hits.ids, "words"))
     depth = max(DEPTH, want)
+    vector = query_vector(indexes, query)  # embedding the query while the keywords search
     keyword = indexes.keyword.search(query, limit=depth)
-    semantic = semantic_ids(conn, indexes, query, depth) if query.terms else None
+    semantic = semantic_ids(conn, indexes, query, depth, vector) if vector else None
     if not semantic:
         total = MAX_RESULTS if keyword.total > depth else keyword.total
         return Ranked(keyword.ids, total, dict.fromkeys(keyword.ids, "words"))

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from fastapi import HTTPException, Request
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paperfeed.community.accounts import Account, now_utc, session_account
 
 COOKIE = "pf_session"
 
 
-class AccountMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        request.state.account = None
-        raw = request.cookies.get(COOKIE)
-        if raw and not request.url.path.startswith("/static/"):
-            with request.app.state.read_engine.begin() as conn:
-                request.state.account = session_account(conn, raw, now_utc())
-        return await call_next(request)
+class AccountMiddleware:
+    """request.state.account: the signed-in account, or None (a plain ASGI middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            request.state.account = None
+            raw = request.cookies.get(COOKIE)
+            if raw and not scope["path"].startswith("/static/"):
+                with request.app.state.read_engine.begin() as conn:
+                    request.state.account = session_account(conn, raw, now_utc())
+        await self.app(scope, receive, send)
 
 
 def optional_account(request: Request) -> Account | None:

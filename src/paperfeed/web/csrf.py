@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 
 from fastapi import HTTPException, Request
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
 from starlette.responses import Response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperfeed.community.tokens import same
 
@@ -16,28 +16,46 @@ HEADER = "x-csrf-token"
 FIELD = "csrf_token"
 
 
-class CsrfCookieMiddleware(BaseHTTPMiddleware):
-    """Give every visitor a CSRF token (request.state.csrf) and keep it in a cookie."""
+class CsrfCookieMiddleware:
+    """Give every visitor a CSRF token (request.state.csrf) and keep it in a cookie.
+
+    A plain ASGI middleware: it adds one header to the response as it passes."""
 
     def __init__(self, app: ASGIApp, secure: bool) -> None:
-        super().__init__(app)
+        self.app = app
         self.secure = secure
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         token = request.cookies.get(COOKIE)
         fresh = not token or len(token) != 43
         request.state.csrf = secrets.token_urlsafe(32) if fresh else token
-        response = await call_next(request)
-        if fresh:
-            response.set_cookie(
-                COOKIE,
-                request.state.csrf,
-                httponly=True,
-                samesite="lax",
-                secure=self.secure,
-                max_age=60 * 60 * 24 * 365,
-            )
-        return response
+        if not fresh:
+            await self.app(scope, receive, send)
+            return
+        cookie = self._cookie(request.state.csrf)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", cookie)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    def _cookie(self, token: str) -> str:
+        response = Response()
+        response.set_cookie(
+            COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=self.secure,
+            max_age=60 * 60 * 24 * 365,
+        )
+        return response.headers["set-cookie"]
 
 
 async def check_csrf(request: Request) -> None:

@@ -1,0 +1,145 @@
+"""The query encoder on ONNX Runtime: the loaded model's own weights, exported once.
+
+A query is a few words; for so few tokens PyTorch's per-operator dispatch costs more than
+the arithmetic (measured here, one thread: 6-8 ms a query through `model.encode`, about
+2 ms through ONNX Runtime; docs/benchmarks.md). The transformer is exported with
+`torch.onnx` from the model paperfeed has loaded (nothing is downloaded), kept in
+DATA_DIR/models, and checked against PyTorch when it loads: the vectors must agree
+(cosine >= MIN_AGREEMENT), else queries stay on PyTorch. Papers are still embedded by
+`model.encode` in batches, where PyTorch is at its best.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+log = logging.getLogger(__name__)
+
+MIN_AGREEMENT = 0.9999  # cosine between the ONNX and PyTorch vectors of the probe texts
+PROBES = ("graph neural networks", "a", "Attention is all you need. " * 40)
+_POOLINGS = ("mean", "cls")
+
+
+class OnnxQueryEncoder:
+    """Encodes one text at a time, on the calling thread (one intra-op thread)."""
+
+    def __init__(self, session: Any, tokenizer: Any, pooling: str, max_tokens: int) -> None:
+        self.session = session
+        self.tokenizer = tokenizer
+        self.pooling = pooling
+        self.max_tokens = max_tokens
+        self.inputs = [i.name for i in session.get_inputs()]
+
+    def encode(self, text: str) -> NDArray[np.float32]:
+        feed = self.tokenizer(
+            [text], return_tensors="np", truncation=True, max_length=self.max_tokens
+        )
+        hidden = self.session.run(None, {k: feed[k].astype(np.int64) for k in self.inputs})[0]
+        if self.pooling == "cls":
+            vector = hidden[0, 0]
+        else:
+            mask = feed["attention_mask"][0].astype(np.float32)[:, None]
+            vector = (hidden[0] * mask).sum(0) / max(float(mask.sum()), 1e-9)
+        vector = vector.astype(np.float32)
+        return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+def supported_pooling(model: Any) -> str | None:
+    """'mean' or 'cls' for a (Transformer, Pooling[, Normalize]) model; None otherwise."""
+    names = [type(m).__name__ for m in model]
+    if names not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+        return None
+    pooling = getattr(model[1], "pooling_mode", None)
+    return pooling if pooling in _POOLINGS else None
+
+
+def graph_path(folder: Path, location: str) -> Path:
+    """Where the export of this model lives (a new one for another model or torch)."""
+    import torch
+
+    key = hashlib.blake2b(f"{location}|{torch.__version__}".encode(), digest_size=8).hexdigest()
+    return folder / f"query-{key}.onnx"
+
+
+def export(model: Any, path: Path) -> None:
+    """Write the transformer of `model` as an ONNX graph (atomically)."""
+    import torch
+
+    transformer = model[0].auto_model
+    names = list(model.tokenizer("a b", return_tensors="pt").keys())
+    sample = model.tokenizer(["a b c"], return_tensors="pt")
+
+    class Hidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, *args: Any) -> Any:
+            return self.transformer(**dict(zip(names, args, strict=True))).last_hidden_state
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "hidden"]}
+    transformer.eval()
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")  # the exporter's notes on traced branches
+        torch.onnx.export(
+            Hidden(),
+            tuple(sample[n] for n in names),
+            str(tmp),
+            input_names=names,
+            output_names=["hidden"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    os.replace(tmp, path)
+
+
+def session_for(path: Path) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1  # a query is small; the other core serves the rest
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def agreement(encoder: OnnxQueryEncoder, model: Any) -> float:
+    """The lowest cosine between ONNX and PyTorch vectors of the probe texts."""
+    reference = model.encode(list(PROBES), normalize_embeddings=True, show_progress_bar=False)
+    return min(float(np.dot(encoder.encode(t), reference[i])) for i, t in enumerate(PROBES))
+
+
+def load(model: Any, location: str, folder: Path) -> OnnxQueryEncoder | None:
+    """The ONNX query encoder for this model (exported on first use), or None: PyTorch."""
+    pooling = supported_pooling(model)
+    if pooling is None:
+        log.info("query encoder: PyTorch (this model's layout is not exported)")
+        return None
+    path = graph_path(folder, location)
+    try:
+        if not path.exists():
+            export(model, path)
+        encoder = OnnxQueryEncoder(
+            session_for(path), model.tokenizer, pooling, int(model.max_seq_length)
+        )
+        agree = agreement(encoder, model)
+    except Exception as exc:  # any failure leaves queries on PyTorch, never search down
+        log.warning("query encoder: PyTorch (ONNX export failed: %s)", exc)
+        return None
+    if agree < MIN_AGREEMENT:
+        log.warning("query encoder: PyTorch (ONNX vectors differ: cosine %.6f)", agree)
+        return None
+    return encoder
