@@ -200,7 +200,9 @@ def main() -> None:
     parser.add_argument("--only", choices=["scifact", "cranfield"])
     args = parser.parse_args()
     settings = Settings()
-    embedder = Embedder(settings.embedding_model)
+    # queries embedded as the site embeds them (ONNX Runtime, exported into the bench cache)
+    embedder = Embedder(settings.embedding_model, onnx_folder=CACHE / "models")
+    print(f"query encoder: {embedder.query_backend}")
     loaders = {"scifact": load_scifact, "cranfield": load_cranfield}
     results = {}
     for key, load in loaders.items():

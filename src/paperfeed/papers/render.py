@@ -97,10 +97,21 @@ def snippet(text: str | None, limit: int = 300, around: tuple[str, ...] = ()) ->
     return "".join(out).rstrip(" ,;:") + "…"
 
 
+def _may_link(text: str | None) -> bool:
+    """Whether _URL can match at all: a substring test first, as most abstracts have no
+    link and the pattern's look-behind is tried at every position (100 µs an abstract)."""
+    if not text:
+        return False
+    lowered = text.lower()
+    return "http" in lowered or "www." in lowered or "github.com" in lowered
+
+
 def code_links(*texts: str | None) -> list[dict[str, str]]:
     """Code repositories and project pages mentioned in the abstract or comments."""
     seen: dict[str, dict[str, str]] = {}
     for text in texts:
+        if not _may_link(text):
+            continue
         for match in _URL.finditer(text or ""):
             url = match.group(0).rstrip(_TRAILING)
             if not url.lower().startswith("http"):

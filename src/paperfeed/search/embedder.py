@@ -149,7 +149,7 @@ def _onnx_encoder(name: str, model: Any, folder: Path) -> Any:
 
     with _LOCK:  # the export and its check use the PyTorch model: one user at a time
         if name not in _ONNX:
-            _ONNX[name] = onnx_query.load(model, model_location(name), folder)
+            _ONNX[name] = onnx_query.load(model, name, model_location(name), folder)
         return _ONNX[name]
 
 

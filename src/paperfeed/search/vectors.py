@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import onnxruntime  # noqa: F401  (before usearch: see below)
 from usearch.index import Index
+
+# usearch brings its own copy of the OpenMP runtime (libgomp, in numkong.libs). Loaded
+# before ONNX Runtime, it makes `import onnxruntime` crash and torch's tracer hang (seen
+# here with usearch 2.26, onnxruntime 1.32, torch 2.13); loaded after, all three work.
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -1,0 +1,79 @@
+"""The ONNX Runtime query encoder: exported from the real model into the data folder, the
+same vectors as PyTorch, and PyTorch again whenever the export cannot be trusted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from paperfeed.config import Settings
+from paperfeed.search import onnx_query
+from paperfeed.search.embedder import DEFAULT_MODEL, Embedder, load_model, model_location
+from paperfeed.search.indexing import embed_pending
+
+TEXTS = ["graph neural networks", "radar odometry in fog", "été", "x " * 400]
+
+
+def test_queries_embed_through_onnx_with_the_same_vectors(tmp_path: Path) -> None:
+    model = load_model(DEFAULT_MODEL)
+    encoder = onnx_query.load(
+        model, DEFAULT_MODEL, model_location(DEFAULT_MODEL), tmp_path / "models"
+    )
+    assert encoder is not None
+    assert [p.suffix for p in (tmp_path / "models").iterdir()] == [".onnx"]
+    reference = model.encode(TEXTS, normalize_embeddings=True)
+    for text, expected in zip(TEXTS, reference, strict=True):
+        vector = encoder.encode(text)
+        assert vector.shape == expected.shape
+        assert float(np.dot(vector, expected)) > 0.9999
+        assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+
+
+def test_an_embedder_with_a_folder_answers_queries_on_onnx(tmp_path: Path) -> None:
+    embedder = Embedder(DEFAULT_MODEL, onnx_folder=tmp_path / "models")
+    assert embedder.query_backend == "onnxruntime"
+    first = embedder.encode_query("robots in the rain")
+    assert embedder.encode_query("robots in the rain") is first  # cached per process
+    reference = embedder.encode(["robots in the rain"])[0]
+    assert float(np.dot(first, reference)) > 0.9999
+    assert Embedder(DEFAULT_MODEL).query_backend == "pytorch"  # no folder: PyTorch
+
+
+def test_a_broken_export_falls_back_to_pytorch(tmp_path: Path) -> None:
+    model = load_model(DEFAULT_MODEL)
+    location = model_location(DEFAULT_MODEL)
+    path = onnx_query.graph_path(tmp_path, location)
+    path.write_bytes(b"not an onnx graph")
+    assert onnx_query.load(model, DEFAULT_MODEL, location, tmp_path) is None
+
+
+def test_vectors_that_disagree_fall_back_to_pytorch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = load_model(DEFAULT_MODEL)
+    monkeypatch.setattr(onnx_query, "MIN_AGREEMENT", 1.01)  # no cosine reaches it
+    assert onnx_query.load(model, DEFAULT_MODEL, model_location(DEFAULT_MODEL), tmp_path) is None
+
+
+def test_models_of_another_layout_stay_on_pytorch() -> None:
+    class Odd:
+        pass
+
+    assert onnx_query.supported_pooling([Odd()]) is None
+    model = load_model(DEFAULT_MODEL)
+    assert onnx_query.supported_pooling(model) == "mean"
+
+
+def test_the_site_says_which_encoder_embeds_queries(
+    topical: Engine, settings: Settings, topical_client: TestClient
+) -> None:
+    embed_pending(topical, settings)
+    topical_client.app.state.search.embedder(wait=True)  # type: ignore[attr-defined]
+    health = topical_client.get("/healthz/search").json()
+    assert (health["semantic"], health["query_encoder"]) == ("ready", "onnxruntime")
+    found = topical_client.get("/search.json", params={"q": "automobile"}).json()["papers"]
+    assert [p["arxiv_id"] for p in found] == ["2608.10002"]  # meaning, through ONNX
