@@ -77,3 +77,27 @@ def test_the_site_says_which_encoder_embeds_queries(
     assert (health["semantic"], health["query_encoder"]) == ("ready", "onnxruntime")
     found = topical_client.get("/search.json", params={"q": "automobile"}).json()["papers"]
     assert [p["arxiv_id"] for p in found] == ["2608.10002"]  # meaning, through ONNX
+
+
+def test_a_query_the_model_fails_on_is_answered_by_keywords(
+    topical: Engine,
+    settings: Settings,
+    topical_client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    embed_pending(topical, settings)
+    embedder = topical_client.app.state.search.embedder(wait=True)  # type: ignore[attr-defined]
+
+    class Failing:
+        def encode(self, text: str) -> None:
+            raise RuntimeError("the model failed")
+
+    monkeypatch.setattr(embedder, "query_encoder", Failing())
+    r = topical_client.get("/search.json", params={"q": "robot rain"})
+    assert r.status_code == 200
+    found = r.json()["papers"]
+    assert found and {p["matched"] for p in found} == {"words"}
+    monkeypatch.undo()
+    # the failure was not kept: the same words are embedded again, and meaning joins in
+    found = topical_client.get("/search.json", params={"q": "robot rain"}).json()["papers"]
+    assert "both" in {p["matched"] for p in found}

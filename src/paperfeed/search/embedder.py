@@ -118,17 +118,18 @@ class Embedder:
             self._queries[text] = future
             if len(self._queries) > QUERY_CACHE:
                 self._queries.popitem(last=False)
+        future.add_done_callback(lambda done: self._forget_failed(text, done))
         return future
 
-    def encode_query(self, text: str) -> NDArray[np.float32]:
-        future = self.query_future(text)
-        try:
-            return future.result()
-        except Exception:
-            with self._queries_lock:  # not kept: the next try computes it again
+    def _forget_failed(self, text: str, future: Future[NDArray[np.float32]]) -> None:
+        """A failed encoding is not kept: the next search for the words tries again."""
+        if future.cancelled() or future.exception() is not None:
+            with self._queries_lock:
                 if self._queries.get(text) is future:
                     del self._queries[text]
-            raise
+
+    def encode_query(self, text: str) -> NDArray[np.float32]:
+        return self.query_future(text).result()
 
     def _encode_query(self, text: str) -> NDArray[np.float32]:
         if self.query_encoder is not None:

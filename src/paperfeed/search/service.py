@@ -14,6 +14,7 @@ A query of filters only (no words, no author) lists the matching papers newest f
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from paperfeed.search.indexes import SearchIndexes
+
+log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date")
 DEPTH = 100  # hits taken from each list before fusion (more for later pages)
@@ -105,7 +108,12 @@ def semantic_ids(
         return None
     conds = constraints(query)
     k = min(depth * (FILTERED_FANOUT if conds else 1), MAX_RESULTS * 2)
-    hits = indexes.vectors.search(vector.result(), k)
+    try:
+        embedded = vector.result()
+    except Exception:  # the model failed on this text: the keyword list still answers
+        log.exception("could not embed the query %r", " ".join(query.terms)[:100])
+        return None
+    hits = indexes.vectors.search(embedded, k)
     minimum = indexes.settings.semantic_min_score
     ids = [i for i, s in zip(hits.ids, hits.scores, strict=True) if s >= minimum]
     if conds and ids:
