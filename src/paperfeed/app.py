@@ -71,8 +71,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["ETag", "Link"],
     )
-    # level 5, not Starlette's 9: a 20-paper API answer (74 kB) compresses in 1.3 ms instead
-    # of 4.2 ms, 5% larger (docs/benchmarks.md)
+    # level 5, not Starlette's 9: about a third of the time on a 20-paper API answer, a few
+    # per cent larger (a profiling measurement, docs/benchmarks.md)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     errors.install(app)

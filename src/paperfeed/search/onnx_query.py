@@ -95,8 +95,8 @@ def export(model: Any, path: Path) -> None:
     import torch
 
     transformer = model[0].auto_model
-    names = list(model.tokenizer("a b", return_tensors="pt").keys())
     sample = model.tokenizer(["a b c"], return_tensors="pt")
+    names = list(sample.keys())  # the inputs this model's tokenizer gives (BERT: three)
 
     class Hidden(torch.nn.Module):
         def __init__(self) -> None:
