@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paperfeed.community.github import github_repo
+from paperfeed.community.github import repo_in
 from paperfeed.papers.render import code_links
 
 
@@ -93,6 +94,7 @@ def hex24(*parts: object) -> str:
     return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=12).hexdigest()
 
 
+@lru_cache(maxsize=4096)  # the same few submitters on every page (never mutated)
 def _user(name: str, base_url: str) -> HfUser:
     handle = "".join(ch for ch in name.lower() if ch.isalnum()) or "member"
     return HfUser(
@@ -110,10 +112,9 @@ def arxiv_user(base_url: str) -> HfUser:
 
 
 def _links(row: dict[str, Any]) -> tuple[str | None, str | None]:
-    repo = github_repo(row["abstract"], row.get("comments"))
-    pages = [
-        x["url"] for x in code_links(row["abstract"], row.get("comments")) if x["kind"] == "project"
-    ]
+    links = code_links(row["abstract"], row.get("comments"))
+    repo = repo_in(links)
+    pages = [x["url"] for x in links if x["kind"] == "project"]
     return (pages[0] if pages else None), (f"https://github.com/{repo}" if repo else None)
 
 

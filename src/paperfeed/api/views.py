@@ -10,6 +10,7 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select
+from starlette.concurrency import run_in_threadpool
 
 from paperfeed.api.schemas import (
     HfDailyPaper,
@@ -28,6 +29,7 @@ from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
 from paperfeed.search.query import CATEGORY
+from paperfeed.search.query import Query as SearchQuery
 from paperfeed.search.service import search_papers
 from paperfeed.search.views import SearchForm, build_query
 from paperfeed.web.deps import read_conn
@@ -120,9 +122,8 @@ def _trending_rows(
     response_model=list[HfDailyPaper],
     summary="Search papers (Hugging Face-compatible)",
 )
-def search(
+async def search(
     request: Request,
-    conn: Conn,
     q: Annotated[str, Query(max_length=250)] = "",
     limit: Annotated[int, Query(ge=1, le=120)] = 20,
     cat: Annotated[str, Query(max_length=100, description="arXiv category, e.g. cs.LG")] = "",
@@ -137,19 +138,25 @@ def search(
     if cat.strip() and not CATEGORY.match(cat.strip()):
         raise HTTPException(400, f"cat: '{cat[:20]}' is not an arXiv category such as cs.LG")
     form = SearchForm(q=q, cat=cat, author=author, since=since, until=until, sort=sort)
-    query = build_query(form)
-    indexes = request.app.state.search
-    if query.arxiv_id:  # a pasted identifier or URL: that paper
-        found = queries.get_paper(conn, query.arxiv_id)
-        rows = [found] if found else []
-    elif query.empty:
-        rows = []
-    else:
-        rows = search_papers(
-            conn, query, indexes=indexes, sort=sort, page=1, page_size=limit
-        ).papers
+    # one hop to a worker thread for the whole search (its transaction included), not one
+    # per dependency step: each hop waits for the event loop
+    body = await run_in_threadpool(_search_body, request, build_query(form), sort, limit)
+    return Response(body, media_type="application/json")
+
+
+def _search_body(request: Request, query: SearchQuery, sort: str, limit: int) -> bytes:
+    with request.app.state.read_engine.begin() as conn:
+        if query.arxiv_id:  # a pasted identifier or URL: that paper
+            found = queries.get_paper(conn, query.arxiv_id)
+            rows = [found] if found else []
+        elif query.empty:
+            rows = []
+        else:
+            indexes = request.app.state.search
+            page = search_papers(conn, query, indexes=indexes, sort=sort, page=1, page_size=limit)
+            rows = page.papers
     base = _base(request)
-    return _json([hf_daily(r, base).model_dump(mode="json") for r in rows])
+    return orjson.dumps([hf_daily(r, base).model_dump(mode="json") for r in rows])
 
 
 @router.get(

@@ -25,7 +25,12 @@ class GitHubError(RuntimeError):
 
 def github_repo(abstract: str | None, comments: str | None) -> str | None:
     """owner/name of the first GitHub repository the paper mentions."""
-    for link in code_links(abstract, comments):
+    return repo_in(code_links(abstract, comments))
+
+
+def repo_in(links: Iterable[dict[str, str]]) -> str | None:
+    """owner/name of the first GitHub repository among code_links' links."""
+    for link in links:
         match = _REPO.search(link["url"])
         if match:
             return f"{match[1]}/{match[2].removesuffix('.git')}".lower()

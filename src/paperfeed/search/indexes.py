@@ -8,7 +8,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from paperfeed.db.engine import reader
 from paperfeed.search.embedder import Embedder
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from paperfeed.config import Settings
 
 log = logging.getLogger(__name__)
+_QUEUED = select(SearchOutbox.seq).limit(1)
 
 
 class SearchIndexes:
@@ -39,11 +40,17 @@ class SearchIndexes:
         if self.settings.semantic_search and len(self.vectors):
             self._load_in_background()
 
-    def refresh(self) -> None:
+    def refresh(self, conn: Connection | None = None) -> None:
         """Index papers written since the last pass (by any process), unless another
-        process is writing the index right now (then it is that one's job)."""
-        with reader(self.engine).connect() as conn:
-            queued = conn.execute(select(SearchOutbox.seq).limit(1)).first()
+        process is writing the index right now (then it is that one's job).
+
+        `conn`: the request's own connection, for the check (one indexed look-up; a
+        connection of its own costs a pool checkout and a transaction on every search)."""
+        if conn is not None:
+            queued = conn.execute(_QUEUED).first()
+        else:
+            with reader(self.engine).connect() as own:
+                queued = own.execute(_QUEUED).first()
         if queued is None:
             return
         with self._lock:

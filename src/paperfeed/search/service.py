@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, String, cast, func, literal, or_, select
+from sqlalchemy import Connection, String, bindparam, cast, func, literal, or_, select
 
 from paperfeed.papers.queries import LIST_COLUMNS, PaperPage, papers
 from paperfeed.search.query import Query
@@ -127,12 +127,13 @@ def semantic_ids(
 def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, want: int) -> Ranked:
     """The ranked ids of the first `want` results (and an estimate of how many there are)."""
     want = min(want, MAX_RESULTS)
-    indexes.refresh()
     if sort == "date":
+        indexes.refresh(conn)
         hits = indexes.keyword.search(query, limit=want, by_date=True)
         return Ranked(hits.ids, hits.total, dict.fromkeys(hits.ids, "words"))
     depth = max(DEPTH, want)
-    vector = query_vector(indexes, query)  # embedding the query while the keywords search
+    vector = query_vector(indexes, query)  # first: the query embeds while the rest runs
+    indexes.refresh(conn)
     keyword = indexes.keyword.search(query, limit=depth)
     semantic = semantic_ids(conn, indexes, query, depth, vector) if vector else None
     if not semantic:
@@ -153,14 +154,15 @@ def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, w
     return Ranked(fused, MAX_RESULTS if saturated else keyword.total + extra, matched)
 
 
+# built once: building the IN (...) clause per call coerced every id (a third of the call)
+_BY_ID = select(*LIST_COLUMNS).where(papers.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def rows_by_id(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     """List rows of these papers, in the order given (papers no longer stored are skipped)."""
     if not ids:
         return []
-    found = {
-        r["id"]: dict(r)
-        for r in conn.execute(select(*LIST_COLUMNS).where(papers.c.id.in_(list(ids)))).mappings()
-    }
+    found = {r["id"]: dict(r) for r in conn.execute(_BY_ID, {"ids": list(ids)}).mappings()}
     return [found[i] for i in ids if i in found]
 
 
