@@ -29,6 +29,7 @@ texts. --compare-ann: usearch against hnswlib on the same vectors (build, query,
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import resource
@@ -191,6 +192,18 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not become ready")
 
 
+def gzip_levels(body: bytes, repeat: int = 50) -> dict[str, object]:
+    """What compressing one search answer costs at gzip levels 1 (the server's), 5 and 9."""
+    out: dict[str, object] = {"bytes": len(body)}
+    for level in (1, 5, 9):
+        spent = timed(lambda level=level: gzip.compress(body, compresslevel=level), repeat)
+        out[f"level_{level}"] = {
+            "ms": 1000 * float(np.median(spent)),
+            "bytes": len(gzip.compress(body, compresslevel=level)),
+        }
+    return out
+
+
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
@@ -310,8 +323,14 @@ def run_size(
         "p95_ms": pct(lat, 95),
         "mean_results": float(np.mean(hits)),
         "server_rss_mb": server_rss / 1024,
+        "gzip_of_an_answer": gzip_levels(r.content),
     }
     print(f"  HTTP p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms")
+    gz = result["http"]["gzip_of_an_answer"]
+    print(
+        f"  gzip of a {gz['bytes']:,}-byte answer: "
+        + ", ".join(f"level {v}: {gz[f'level_{v}']['ms']:.2f} ms" for v in (1, 5, 9))
+    )
 
     # 4. floors on the same files and queries
     kw = tantivy.Index.open(str(keyword_path(settings)))
