@@ -71,9 +71,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["ETag", "Link"],
     )
-    # level 1 (nginx's default), not Starlette's 9: a 69 kB 20-paper search answer takes
-    # 0.38 ms instead of 2.4 ms and comes out 25% larger (13.1 kB instead of 10.5 kB;
-    # a profiling measurement, docs/benchmarks.md)
+    # level 1 (nginx's default), not Starlette's 9: a 70 kB 20-paper search answer takes
+    # 0.3-0.6 ms instead of 1.7-3.2 ms and comes out about 25% larger (bench/search_speed.py
+    # times a real answer at levels 1, 5 and 9; docs/benchmarks.md)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=1)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     errors.install(app)
