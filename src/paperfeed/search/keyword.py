@@ -28,8 +28,8 @@ WRITER_HEAP = 256 * 1024 * 1024
 # Such words are left out of relevance queries that have other words (never of phrases,
 # never of date-sorted all-words queries), once the index is big enough for frequencies
 # to mean something. A query made only of such words (and no phrase) is looked for in the
-# titles, where words are rarer and say what a paper is about (1M papers, queries of 2-3
-# such words: Tantivy p95 29-46 -> 6 ms; docs/search.md).
+# titles, where words are rarer and say what a paper is about (1M papers, all bench
+# queries: Tantivy p95 20 -> 8 ms; docs/search.md).
 UBIQUITOUS_SHARE = 0.5
 UBIQUITOUS_MIN_DOCS = 1000
 _TOKEN = re.compile(r"\w+", re.UNICODE)
