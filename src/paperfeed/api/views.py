@@ -32,7 +32,7 @@ from paperfeed.search.query import CATEGORY
 from paperfeed.search.query import Query as SearchQuery
 from paperfeed.search.service import search_papers
 from paperfeed.search.views import SearchForm, build_query
-from paperfeed.web.deps import read_conn
+from paperfeed.web.deps import read_conn, read_transaction
 
 
 class ErrorOut(BaseModel):
@@ -145,7 +145,7 @@ async def search(
 
 
 def _search_body(request: Request, query: SearchQuery, sort: str, limit: int) -> bytes:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         if query.arxiv_id:  # a pasted identifier or URL: that paper
             found = queries.get_paper(conn, query.arxiv_id)
             rows = [found] if found else []

@@ -1,8 +1,8 @@
 """The query encoder on ONNX Runtime: the loaded model's own weights, exported once.
 
 A query is a few words; for so few tokens PyTorch's per-operator dispatch costs more than
-the arithmetic (measured here on a 3-word query: 20 ms through `model.encode`, 4 ms
-through ONNX Runtime on two threads; docs/benchmarks.md). The transformer is exported with
+the arithmetic (a 3-word query: 22-26 ms through `model.encode`, 6-7 ms through ONNX
+Runtime; bench/search_speed.py --encoder-only, docs/benchmarks.md). The transformer is exported with
 `torch.onnx` from the model paperfeed has loaded (nothing is downloaded), kept in
 DATA_DIR/models, and checked against PyTorch when it loads: the vectors must agree
 (cosine >= MIN_AGREEMENT), else queries stay on PyTorch. Papers are still embedded by
@@ -129,8 +129,9 @@ def session_for(path: Path) -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    # two threads: 5.6 -> 4.1 ms for a 3-word query here; no spinning between runs, so the
-    # idle threads leave the cores to the keyword search running beside them
+    # two threads (timed by hand while choosing, not a bench figure: p50 a little lower than
+    # one thread, p95 the same); no spinning between runs, so the idle threads leave the
+    # cores to the keyword search running beside them
     options.intra_op_num_threads = max(1, min(QUERY_THREADS, os.cpu_count() or 1))
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")

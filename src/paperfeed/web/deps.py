@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 
 from fastapi import Request
 from sqlalchemy import Connection
 
 
+def read_transaction(request: Request) -> AbstractContextManager[Connection]:
+    """The request's one read transaction (for views that open it on a worker thread)."""
+    return request.app.state.read_engine.begin()
+
+
 def read_conn(request: Request) -> Iterator[Connection]:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         yield conn
