@@ -66,7 +66,7 @@ def _sentences(cell: str) -> str:
     return " ".join(out)
 
 
-def load_scifact(root: Path) -> Dataset:
+def load_scifact(root: Path, split: str = "test") -> Dataset:
     folder = root / "scifact"
     with zipfile.ZipFile(folder / "scifact.zip") as z:
         text = z.read("corpus_train.csv").decode("utf-8")
@@ -79,11 +79,12 @@ def load_scifact(root: Path) -> Dataset:
         q = json.loads(line)
         queries[q["_id"]] = q["text"]
     qrels: dict[str, dict[str, int]] = {}
-    for line in (folder / "qrels" / "test.tsv").read_text().splitlines():
-        parts = line.split()
-        if len(parts) >= 4 and parts[0].isdigit():
-            qrels.setdefault(parts[0], {})[parts[2]] = int(parts[3])
-    return Dataset("SciFact", docs, {q: queries[q] for q in qrels}, qrels)
+    for line in (folder / "qrels" / f"{split}.tsv").read_text().splitlines():
+        parts = line.split()  # test: query, 0, doc, score; train: query, doc, score
+        if parts and parts[0].isdigit():
+            qrels.setdefault(parts[0], {})[parts[-2]] = int(parts[-1])
+    name = "SciFact" if split == "test" else f"SciFact {split}"
+    return Dataset(name, docs, {q: queries[q] for q in qrels}, qrels)
 
 
 def _smart(text: str) -> list[dict[str, str]]:
@@ -137,7 +138,7 @@ def recall_at(ranked: list[str], rels: dict[str, int], k: int = 100) -> float:
 
 def embeddings(ds: Dataset, embedder: Embedder) -> np.ndarray:
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"{ds.name.lower()}-{len(ds.docs)}-{embedder.name}.npy"
+    path = CACHE / f"{ds.name.split()[0].lower()}-{len(ds.docs)}-{embedder.name}.npy"
     if path.exists():
         return np.load(path)
     start = time.perf_counter()
@@ -147,7 +148,18 @@ def embeddings(ds: Dataset, embedder: Embedder) -> np.ndarray:
     return vectors
 
 
-def evaluate(ds: Dataset, embedder: Embedder, settings: Settings) -> dict[str, dict[str, float]]:
+@dataclass
+class Runs:
+    """Each query's keyword list, and its semantic list for each query encoder."""
+
+    doc_id: list[str]
+    keyword: dict[str, list[int]]
+    semantic: dict[str, dict[str, list[int]]]  # encoder -> query id -> ranked docs
+
+
+def runs(ds: Dataset, embedders: list[Embedder], settings: Settings) -> Runs:
+    """Rank every query as the site does: the papers' embeddings are the same for every
+    encoder (PyTorch, as `paperfeed embed` computes them); the queries' differ."""
     today = date(2026, 1, 1)
     with tempfile.TemporaryDirectory() as tmp:
         keyword = KeywordIndex(Path(tmp) / "kw")
@@ -159,50 +171,99 @@ def evaluate(ds: Dataset, embedder: Embedder, settings: Settings) -> dict[str, d
         )
         writer.commit()
         writer.wait_merging_threads()
-        vectors = embeddings(ds, embedder)
+        vectors = embeddings(ds, embedders[0])
         ann = new_index(vectors.shape[1])
         add_vectors(ann, list(range(len(ds.docs))), vectors)
-        doc_id = [d for d, *_ in ds.docs]
-        systems: dict[str, Callable[[str], list[int]]] = {}
-
-        def kw(text: str) -> list[int]:
-            return keyword.search(parse_query(text), limit=DEPTH).ids
-
-        def sem(text: str) -> list[int]:
+        out = Runs([d for d, *_ in ds.docs], {}, {e.query_backend: {} for e in embedders})
+        for qid, text in ds.queries.items():
             query = parse_query(text)
-            vector = embedder.encode_query(" ".join(query.terms))
-            matches = ann.search(vector, DEPTH)
-            return [
-                int(k)
-                for k, dist in zip(matches.keys, matches.distances, strict=True)
-                if 1 - dist >= settings.semantic_min_score
-            ]
-
-        systems = {
-            "keyword": kw,
-            "semantic": sem,
-            "hybrid": lambda text: rrf([kw(text), sem(text)], settings.rrf_k),
-        }
-        out = {}
-        for name, run in systems.items():
-            nd, rc = [], []
-            for qid, text in ds.queries.items():
-                ranked = [doc_id[i] for i in run(text)]
-                nd.append(ndcg_at(ranked, ds.qrels[qid]))
-                rc.append(recall_at(ranked, ds.qrels[qid]))
-            out[name] = {"ndcg@10": float(np.mean(nd)), "recall@100": float(np.mean(rc))}
+            out.keyword[qid] = keyword.search(query, limit=DEPTH).ids
+            for e in embedders:
+                matches = ann.search(e.encode_query(" ".join(query.terms)), DEPTH)
+                out.semantic[e.query_backend][qid] = [
+                    int(k)
+                    for k, dist in zip(matches.keys, matches.distances, strict=True)
+                    if 1 - dist >= settings.semantic_min_score
+                ]
         return out
+
+
+def scores(ds: Dataset, r: Runs, ranked: Callable[[str], list[int]]) -> dict[str, float]:
+    nd, rc = [], []
+    for qid in ds.queries:
+        found = [r.doc_id[i] for i in ranked(qid)]
+        nd.append(ndcg_at(found, ds.qrels[qid]))
+        rc.append(recall_at(found, ds.qrels[qid]))
+    return {"ndcg@10": float(np.mean(nd)), "recall@100": float(np.mean(rc))}
+
+
+def evaluate(
+    ds: Dataset, embedders: list[Embedder], settings: Settings
+) -> dict[str, dict[str, float]]:
+    """Keyword only; semantic only and hybrid with each query encoder (the site's first)."""
+    r = runs(ds, embedders, settings)
+    out = {"keyword": scores(ds, r, lambda q: r.keyword[q])}
+    for i, e in enumerate(embedders):
+        label = "" if i == 0 else f" ({e.query_backend})"
+        sem = r.semantic[e.query_backend]
+        out[f"semantic{label}"] = scores(ds, r, lambda q, sem=sem: sem[q])
+        out[f"hybrid{label}"] = scores(
+            ds, r, lambda q, sem=sem: rrf([r.keyword[q], sem[q]], settings.rrf_k)
+        )
+    return out
+
+
+TUNE_K = (5, 10, 20, 30, 60, 100)
+TUNE_WEIGHTS = (0.85, 1.0, 1.2, 1.5)  # of the keyword list; the semantic list weighs 1
+
+
+def tune(ds: Dataset, embedders: list[Embedder], settings: Settings) -> dict[str, float]:
+    """Hybrid nDCG@10 for each fusion constant k and keyword weight, on these judgments
+    (SciFact train: the fusion is chosen here, and only reported on the test judgments)."""
+    r = runs(ds, embedders, settings)
+    out = {}
+    for e in embedders:
+        sem = r.semantic[e.query_backend]
+        for k in TUNE_K:
+            for w in TUNE_WEIGHTS:
+                fused = scores(
+                    ds, r, lambda q, k=k, w=w, sem=sem: rrf([r.keyword[q], sem[q]], k, [w, 1])
+                )
+                out[f"{e.query_backend} k={k} keyword weight {w}"] = fused["ndcg@10"]
+        best = max((v, key) for key, v in out.items() if key.startswith(f"{e.query_backend} "))
+        print(f"  {e.query_backend}: best {best[1]} ({best[0]:.4f})")
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
     parser.add_argument("--only", choices=["scifact", "cranfield"])
+    parser.add_argument(
+        "--tune",
+        action="store_true",
+        help="hybrid nDCG@10 on SciFact train for each fusion constant and weight",
+    )
     args = parser.parse_args()
     settings = Settings()
-    # queries embedded as the site embeds them (ONNX Runtime, exported into the bench cache)
-    embedder = Embedder(settings.embedding_model, onnx_folder=CACHE / "models")
-    print(f"query encoder: {embedder.query_backend}")
+    # queries embedded as the site embeds them (ONNX Runtime, exported into the bench
+    # cache: the site's default encoder first, then the other ONNX graph, then PyTorch)
+    kinds = ["onnx-int8", "onnx", "torch"]
+    kinds.remove(settings.query_encoder)
+    embedders = [
+        Embedder(
+            settings.embedding_model,
+            onnx_folder=CACHE / "models" if kind.startswith("onnx") else None,
+            int8=kind == "onnx-int8",
+        )
+        for kind in [settings.query_encoder, *kinds]
+    ]
+    print("query encoders: " + ", ".join(e.query_backend for e in embedders))
+    if args.tune:
+        train = load_scifact(args.data, "train")
+        print(f"{train.name}: {len(train.queries):,} judged queries")
+        print(json.dumps(tune(train, embedders, settings), indent=1))
+        return
     loaders = {"scifact": load_scifact, "cranfield": load_cranfield}
     results = {}
     for key, load in loaders.items():
@@ -210,10 +271,10 @@ def main() -> None:
             continue
         ds = load(args.data)
         print(f"{ds.name}: {len(ds.docs):,} documents, {len(ds.queries):,} judged queries")
-        results[ds.name] = evaluate(ds, embedder, settings)
+        results[ds.name] = evaluate(ds, embedders, settings)
         for system, figures in results[ds.name].items():
             print(
-                f"  {system:9s} nDCG@10 {figures['ndcg@10']:.3f}"
+                f"  {system:30s} nDCG@10 {figures['ndcg@10']:.3f}"
                 f"  recall@100 {figures['recall@100']:.3f}"
             )
     print(json.dumps(results, indent=1))

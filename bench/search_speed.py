@@ -487,30 +487,45 @@ def pipeline_throughput(embedder: Embedder, n: int) -> dict:
     }
 
 
-def encoder_floor(embedder: Embedder, sizes: list[int], queries: int) -> dict:
-    """The query encoders alone on each size's floor queries: ONNX Runtime, then PyTorch
-    (each in its own loop, nothing else running)."""
+def encoder_floor(embedders: list[Embedder], sizes: list[int], queries: int) -> dict:
+    """The query encoders alone on each size's floor queries: each ONNX Runtime graph, then
+    PyTorch (each in its own loop, nothing else running); and how close each graph's
+    vectors are to PyTorch's (cosine, lowest and mean)."""
     out = {}
-    onnx = embedder.query_encoder
     for n in sizes:
         fresh = queries_for(queries, seed=n + 1)
-        times: dict[str, list[float]] = {"onnxruntime": [], "pytorch": []}
-        for q in fresh:
-            if onnx is not None:
+        times: dict[str, list[float]] = {}
+        vectors: dict[str, list[np.ndarray]] = {}
+        for e in embedders:
+            if e.query_encoder is None:
+                continue
+            for q in fresh:
                 t = time.perf_counter()
-                onnx.encode(q)
-                times["onnxruntime"].append(time.perf_counter() - t)
+                v = e.query_encoder.encode(q)
+                times.setdefault(e.query_backend, []).append(time.perf_counter() - t)
+                vectors.setdefault(e.query_backend, []).append(v)
+        model = embedders[0].model
+        reference = []
         for q in fresh:
             t = time.perf_counter()
-            EMBED_THREAD.submit(embedder.model.encode, [q], normalize_embeddings=True).result()
-            times["pytorch"].append(time.perf_counter() - t)
-        out[str(n)] = {
-            k: {"p50_ms": pct(v, 50), "p95_ms": pct(v, 95)} for k, v in times.items() if v
-        }
+            v = EMBED_THREAD.submit(model.encode, [q], normalize_embeddings=True).result()[0]
+            times.setdefault("pytorch", []).append(time.perf_counter() - t)
+            reference.append(v)
+        out[str(n)] = {k: {"p50_ms": pct(v, 50), "p95_ms": pct(v, 95)} for k, v in times.items()}
+        for k, vs in vectors.items():
+            cos = np.einsum("ij,ij->i", np.stack(vs), np.stack(reference))
+            out[str(n)][k]["cosine_to_pytorch_min"] = float(cos.min())
+            out[str(n)][k]["cosine_to_pytorch_mean"] = float(cos.mean())
         print(
             f"  query encoder on the {n:,} queries: "
             + ", ".join(
                 f"{k} p50 {r['p50_ms']:.2f} / p95 {r['p95_ms']:.2f} ms"
+                + (
+                    f" (cosine to PyTorch min {r['cosine_to_pytorch_min']:.4f}"
+                    f" mean {r['cosine_to_pytorch_mean']:.4f})"
+                    if "cosine_to_pytorch_min" in r
+                    else ""
+                )
                 for k, r in out[str(n)].items()
             )
         )
@@ -578,11 +593,23 @@ def main() -> None:
         "--encoder-only", action="store_true", help="only the query encoders on each size's queries"
     )
     args = parser.parse_args()
-    # queries as the server embeds them: ONNX Runtime, exported once into the bench cache
-    embedder = Embedder(Settings().embedding_model, onnx_folder=CACHE / "models")
+    # queries as the server embeds them (its default encoder: ONNX Runtime, the int8 graph),
+    # exported once into the bench cache
+    settings = Settings()
+    embedder = Embedder(
+        settings.embedding_model,
+        onnx_folder=CACHE / "models",
+        int8=settings.query_encoder == "onnx-int8",
+    )
     sizes = [int(x) for x in args.sizes.split(",") if x]
     if args.encoder_only:
-        print(json.dumps(encoder_floor(embedder, [3000, *sizes], args.queries), indent=1))
+        other = Embedder(
+            settings.embedding_model,
+            onnx_folder=CACHE / "models",
+            int8=settings.query_encoder != "onnx-int8",
+        )
+        found = encoder_floor([embedder, other], [3000, *sizes], args.queries)
+        print(json.dumps(found, indent=1))
         return
     real, titles = real_embeddings(embedder, args.real_vectors)
     results: dict[str, object] = {"cpus": os.cpu_count()}

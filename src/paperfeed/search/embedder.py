@@ -75,12 +75,15 @@ class Embedder:
     web worker thread serves a request builds and wakes a new pool each time (measured here:
     a 6 ms query embedding took 11-17 ms from a thread pool, 7 ms through one thread)."""
 
-    def __init__(self, name: str, onnx_folder: Path | None = None) -> None:
+    def __init__(self, name: str, onnx_folder: Path | None = None, int8: bool = False) -> None:
         self.name = name
         self.model = load_model(name)
         self.dim = int(self.model.get_embedding_dimension())
-        # queries through ONNX Runtime when a folder for the export is given (and it works)
-        self.query_encoder = _onnx_encoder(name, self.model, onnx_folder) if onnx_folder else None
+        # queries through ONNX Runtime when a folder for the export is given (and it works);
+        # int8: its quantized graph (onnx_query.INT8)
+        self.query_encoder = (
+            _onnx_encoder(name, self.model, onnx_folder, int8) if onnx_folder else None
+        )
         self._queries: OrderedDict[str, Future[NDArray[np.float32]]] = OrderedDict()
         self._queries_lock = threading.Lock()
 
@@ -102,7 +105,7 @@ class Embedder:
 
     @property
     def query_backend(self) -> str:
-        return "onnxruntime" if self.query_encoder is not None else "pytorch"
+        return str(self.query_encoder.backend) if self.query_encoder is not None else "pytorch"
 
     def query_future(self, text: str) -> Future[NDArray[np.float32]]:
         """The query's vector, being computed on the query thread (or already known)."""
@@ -143,15 +146,16 @@ class Embedder:
 _ONNX: dict[str, Any] = {}
 
 
-def _onnx_encoder(name: str, model: Any, folder: Path) -> Any:
-    """One ONNX query encoder per model and process (exported into `folder` if missing);
-    None where the model cannot be exported faithfully (queries then stay on PyTorch)."""
+def _onnx_encoder(name: str, model: Any, folder: Path, int8: bool) -> Any:
+    """One ONNX query encoder per model, graph kind and process (exported into `folder` if
+    missing); None where the model cannot be exported faithfully (queries: PyTorch)."""
     from paperfeed.search import onnx_query
 
+    key = f"{name}|{int8}"
     with _LOCK:  # the export and its check use the PyTorch model: one user at a time
-        if name not in _ONNX:
-            _ONNX[name] = onnx_query.load(model, name, model_location(name), folder)
-        return _ONNX[name]
+        if key not in _ONNX:
+            _ONNX[key] = onnx_query.load(model, name, model_location(name), folder, int8=int8)
+        return _ONNX[key]
 
 
 def to_bytes(vector: NDArray[np.float32]) -> bytes:

@@ -96,8 +96,11 @@ class SearchIndexes:
 
     def _load(self) -> None:
         try:
-            onnx = self.settings.models_dir if self.settings.query_encoder == "onnx" else None
-            self._embedder = Embedder(self.settings.embedding_model, onnx_folder=onnx)
+            encoder = self.settings.query_encoder
+            onnx = self.settings.models_dir if encoder.startswith("onnx") else None
+            self._embedder = Embedder(
+                self.settings.embedding_model, onnx_folder=onnx, int8=encoder == "onnx-int8"
+            )
         except Exception:  # a wrong model name must not take search down
             log.exception("could not load the embedding model %s", self.settings.embedding_model)
             return

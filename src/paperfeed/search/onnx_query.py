@@ -4,9 +4,15 @@ A query is a few words; for so few tokens PyTorch's per-operator dispatch costs 
 the arithmetic (a 3-word query: 22-26 ms through `model.encode`, 6-7 ms through ONNX
 Runtime; bench/search_speed.py --encoder-only, docs/benchmarks.md). The transformer is exported with
 `torch.onnx` from the model paperfeed has loaded (nothing is downloaded), kept in
-DATA_DIR/models, and checked against PyTorch when it loads: the vectors must agree
-(cosine >= MIN_AGREEMENT), else queries stay on PyTorch. Papers are still embedded by
-`model.encode` in batches, where PyTorch is at its best.
+DATA_DIR/models, and checked against PyTorch when it loads: the vectors must agree (each
+graph has its lowest cosine, Graph.min_agreement), else queries stay on PyTorch. Papers
+are still embedded by `model.encode` in batches, where PyTorch is at its best.
+
+Two graphs: the float32 export, and its int8 copy (dynamic quantization of the weights,
+per output channel, by ONNX Runtime's own quantizer). The int8 one is about 3x faster
+again for a few words, with vectors a little off the float32 ones (cosine about 0.99),
+so it must show its retrieval quality on bench/search_quality.py, which measures both
+(docs/benchmarks.md); it is checked against PyTorch at every load with its own bound.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import os
 import subprocess
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,17 +35,36 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXPORT_TIMEOUT = 600  # seconds
-QUERY_THREADS = 2
-MIN_AGREEMENT = 0.9999  # cosine between the ONNX and PyTorch vectors of the probe texts
 PROBES = ("graph neural networks", "a", "Attention is all you need. " * 40)
 _POOLINGS = ("mean", "cls")
+
+
+@dataclass(frozen=True)
+class Graph:
+    """One way of running the exported transformer."""
+
+    backend: str  # the name /healthz/search and the benches show
+    suffix: str  # of the graph's file name
+    threads: int  # ONNX Runtime's intra-op threads (at most the machine's cores)
+    min_agreement: float  # lowest cosine to PyTorch's vectors of the probe texts
+
+
+# float32 on two threads (timed by hand while choosing, not a bench figure: p50 a little
+# lower than one thread, p95 the same); int8 on one: its kernels are short enough that a
+# second thread costs more than it brings (bench/search_speed.py --encoder-only), and the
+# other core stays with the keyword search running beside it
+FLOAT32 = Graph("onnxruntime", "", 2, 0.9999)
+INT8 = Graph("onnxruntime-int8", "-int8", 1, 0.97)
 
 
 class OnnxQueryEncoder:
     """Encodes one text at a time (ONNX Runtime sessions are safe to share across threads)."""
 
-    def __init__(self, session: Any, tokenizer: Any, pooling: str, max_tokens: int) -> None:
+    def __init__(
+        self, session: Any, tokenizer: Any, pooling: str, max_tokens: int, backend: str
+    ) -> None:
         self.session = session
+        self.backend = backend
         self.tokenizer = tokenizer
         self.pooling = pooling
         self.max_tokens = max_tokens
@@ -67,25 +93,28 @@ def supported_pooling(model: Any) -> str | None:
     return pooling if pooling in _POOLINGS else None
 
 
-def graph_path(folder: Path, location: str) -> Path:
+def graph_path(folder: Path, location: str, graph: Graph = FLOAT32) -> Path:
     """Where the export of this model lives (a new one for another model or torch)."""
     import torch
 
     key = hashlib.blake2b(f"{location}|{torch.__version__}".encode(), digest_size=8).hexdigest()
-    return folder / f"query-{key}.onnx"
+    return folder / f"query-{key}{graph.suffix}.onnx"
 
 
-def export_in_subprocess(name: str, path: Path) -> None:
-    """Export in a fresh process: torch's tracer hangs in a process that loaded another
-    OpenMP runtime first (usearch's), as every paperfeed process that searches has."""
+def export_in_subprocess(name: str, path: Path, quantized: Path | None = None) -> None:
+    """Export (and quantize into `quantized`) in a fresh process: torch's tracer hangs in
+    a process that loaded another OpenMP runtime first (usearch's), as every paperfeed
+    process that searches has."""
+    extra = [str(quantized)] if quantized else []
     done = subprocess.run(
-        [sys.executable, "-m", "paperfeed.search.onnx_query", name, str(path)],
+        [sys.executable, "-m", "paperfeed.search.onnx_query", name, str(path), *extra],
         capture_output=True,
         text=True,
         timeout=EXPORT_TIMEOUT,
         check=False,
     )
-    if done.returncode != 0 or not path.exists():
+    wanted = [path, quantized] if quantized else [path]
+    if done.returncode != 0 or not all(p.exists() for p in wanted):
         lines = (done.stderr or done.stdout or "no output").strip().splitlines()
         raise RuntimeError(f"export exited {done.returncode}: {lines[-1] if lines else ''}")
 
@@ -125,14 +154,23 @@ def export(model: Any, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def session_for(path: Path) -> Any:
+def quantize(source: Path, path: Path) -> None:
+    """Write the int8 copy of the float32 graph at `source` (atomically)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    # per output channel: one scale for the whole tensor put the probes' cosine at 0.91
+    quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+    os.replace(tmp, path)
+
+
+def session_for(path: Path, threads: int = FLOAT32.threads) -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    # two threads (timed by hand while choosing, not a bench figure: p50 a little lower than
-    # one thread, p95 the same); no spinning between runs, so the idle threads leave the
-    # cores to the keyword search running beside them
-    options.intra_op_num_threads = max(1, min(QUERY_THREADS, os.cpu_count() or 1))
+    # no spinning between runs, so the idle threads leave the cores to the keyword search
+    # running beside them
+    options.intra_op_num_threads = max(1, min(threads, os.cpu_count() or 1))
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -145,30 +183,48 @@ def agreement(encoder: OnnxQueryEncoder, model: Any) -> float:
     return min(float(np.dot(encoder.encode(t), reference[i])) for i, t in enumerate(PROBES))
 
 
-def load(model: Any, name: str, location: str, folder: Path) -> OnnxQueryEncoder | None:
-    """The ONNX query encoder for model `name` (exported on first use), or None: PyTorch."""
+def load(
+    model: Any, name: str, location: str, folder: Path, *, int8: bool = False
+) -> OnnxQueryEncoder | None:
+    """The ONNX query encoder for model `name` (exported on first use), or None: PyTorch.
+
+    int8: the quantized graph first, the float32 one when it cannot be trusted."""
     pooling = supported_pooling(model)
     if pooling is None:
         log.info("query encoder: PyTorch (this model's layout is not exported)")
         return None
     path = graph_path(folder, location)
+    for graph in (INT8, FLOAT32) if int8 else (FLOAT32,):
+        encoder = _checked(model, name, pooling, path, graph_path(folder, location, graph), graph)
+        if encoder is not None:
+            return encoder
+    return None
+
+
+def _checked(
+    model: Any, name: str, pooling: str, source: Path, path: Path, graph: Graph
+) -> OnnxQueryEncoder | None:
+    """The encoder on `path` (made first if missing) if its vectors agree with PyTorch's."""
     try:
         if not path.exists():
-            export_in_subprocess(name, path)
-        encoder = OnnxQueryEncoder(
-            session_for(path), model.tokenizer, pooling, int(model.max_seq_length)
-        )
+            export_in_subprocess(name, source, path if path != source else None)
+        session = session_for(path, graph.threads)
+        tokenizer, tokens = model.tokenizer, int(model.max_seq_length)
+        encoder = OnnxQueryEncoder(session, tokenizer, pooling, tokens, graph.backend)
         agree = agreement(encoder, model)
     except Exception as exc:  # any failure leaves queries on PyTorch, never search down
-        log.warning("query encoder: PyTorch (ONNX export failed: %s)", exc)
+        log.warning("query encoder: not %s (ONNX export failed: %s)", graph.backend, exc)
         return None
-    if agree < MIN_AGREEMENT:
-        log.warning("query encoder: PyTorch (ONNX vectors differ: cosine %.6f)", agree)
+    if agree < graph.min_agreement:
+        log.warning("query encoder: not %s (vectors differ: cosine %.6f)", graph.backend, agree)
         return None
     return encoder
 
 
-if __name__ == "__main__":  # python -m paperfeed.search.onnx_query MODEL PATH
+if __name__ == "__main__":  # python -m paperfeed.search.onnx_query MODEL PATH [INT8_PATH]
     from paperfeed.search.embedder import load_model
 
-    export(load_model(sys.argv[1]), Path(sys.argv[2]))
+    if not Path(sys.argv[2]).exists():
+        export(load_model(sys.argv[1]), Path(sys.argv[2]))
+    if len(sys.argv) > 3:
+        quantize(Path(sys.argv[2]), Path(sys.argv[3]))
