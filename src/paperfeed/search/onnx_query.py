@@ -1,16 +1,17 @@
 """The query encoder on ONNX Runtime: the loaded model's own weights, exported once.
 
 A query is a few words; for so few tokens PyTorch's per-operator dispatch costs more than
-the arithmetic (a 3-word query: 22-26 ms through `model.encode`, 6-7 ms through ONNX
-Runtime; bench/search_speed.py --encoder-only, docs/benchmarks.md). The transformer is exported with
-`torch.onnx` from the model paperfeed has loaded (nothing is downloaded), kept in
-DATA_DIR/models, and checked against PyTorch when it loads: the vectors must agree (each
-graph has its lowest cosine, Graph.min_agreement), else queries stay on PyTorch. Papers
-are still embedded by `model.encode` in batches, where PyTorch is at its best.
+the arithmetic (a 3-word query: 11-15 ms through `model.encode`, 3.5-4.5 ms through ONNX
+Runtime in float32, 1-2 ms in int8; bench/search_speed.py --encoder-only,
+docs/benchmarks.md). The transformer is exported with `torch.onnx` from the model
+paperfeed has loaded (nothing is downloaded), kept in DATA_DIR/models, and checked against
+PyTorch when it loads: the vectors must agree (each graph has its lowest cosine,
+Graph.min_agreement), else queries stay on PyTorch. Papers are still embedded by
+`model.encode` in batches, where PyTorch is at its best.
 
 Two graphs: the float32 export, and its int8 copy (dynamic quantization of the weights,
-per output channel, by ONNX Runtime's own quantizer). The int8 one is about 3x faster
-again for a few words, with vectors a little off the float32 ones (cosine about 0.99),
+per output channel, by ONNX Runtime's own quantizer). The int8 one is 2-3x faster again
+for a few words, with vectors a little off the float32 ones (cosine about 0.99),
 so it must show its retrieval quality on bench/search_quality.py, which measures both
 (docs/benchmarks.md); it is checked against PyTorch at every load with its own bound.
 """
@@ -49,10 +50,10 @@ class Graph:
     min_agreement: float  # lowest cosine to PyTorch's vectors of the probe texts
 
 
-# float32 on two threads (timed by hand while choosing, not a bench figure: p50 a little
-# lower than one thread, p95 the same); int8 on one: its kernels are short enough that a
-# second thread costs more than it brings (bench/search_speed.py --encoder-only), and the
-# other core stays with the keyword search running beside it
+# Threads, timed by hand while choosing (not bench figures): float32 on two (p50 a little
+# lower than on one, p95 the same); int8 on one (p50 0.9-1.0 ms, against 1.4-1.7 ms on two:
+# its kernels are too short for a second thread to pay), which leaves the other core to
+# the keyword search running beside it
 FLOAT32 = Graph("onnxruntime", "", 2, 0.9999)
 INT8 = Graph("onnxruntime-int8", "-int8", 1, 0.97)
 

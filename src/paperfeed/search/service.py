@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from paperfeed.search.indexes import SearchIndexes
+    from paperfeed.search.vectors import VectorHits
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ SORTS = ("relevance", "date")
 DEPTH = 100  # hits taken from each list before fusion (more for later pages)
 MAX_RESULTS = 1000  # deepest result reachable by paging
 FILTERED_FANOUT = 10  # semantic candidates per wanted hit when conditions must be checked
+# vector-index searches run here, beside the request's keyword search (usearch and Tantivy
+# both leave the GIL while they search); a few at once for concurrent requests
+_NEAREST = ThreadPoolExecutor(max_workers=4, thread_name_prefix="nearest")
 
 
 @dataclass
@@ -95,27 +99,33 @@ def query_vector(indexes: SearchIndexes, query: Query) -> Future[NDArray[np.floa
     return embedder.query_future(text) if embedder is not None else None
 
 
+def semantic_depth(query: Query, depth: int) -> int:
+    """How many nearest papers to ask the vector index for (more when conditions must be
+    checked against the database afterwards)."""
+    return min(depth * (FILTERED_FANOUT if constraints(query) else 1), MAX_RESULTS * 2)
+
+
+def nearest(
+    indexes: SearchIndexes, vector: Future[NDArray[np.float32]], k: int
+) -> Future[VectorHits]:
+    """The vector index's k nearest papers to the query, searched on a thread of their own
+    as soon as the query is embedded: beside the keyword search, not after it."""
+    return _NEAREST.submit(lambda: indexes.vectors.search(vector.result(), k))
+
+
 def semantic_ids(
-    conn: Connection,
-    indexes: SearchIndexes,
-    query: Query,
-    depth: int,
-    vector: Future[NDArray[np.float32]] | None = None,
+    conn: Connection, indexes: SearchIndexes, query: Query, depth: int, hits: Future[VectorHits]
 ) -> list[int] | None:
-    """Papers nearest in meaning to the query's words (None: semantic search not ready)."""
-    vector = vector or query_vector(indexes, query)
-    if vector is None:
-        return None
-    conds = constraints(query)
-    k = min(depth * (FILTERED_FANOUT if conds else 1), MAX_RESULTS * 2)
+    """Papers nearest in meaning to the query's words, from the search `nearest` started,
+    that meet the query's conditions (None: the query could not be embedded)."""
     try:
-        embedded = vector.result()
+        found = hits.result()
     except Exception:  # the model failed on this text: the keyword list still answers
-        log.exception("could not embed the query %r", " ".join(query.terms)[:100])
+        log.exception("no semantic list for the query %r", " ".join(query.terms)[:100])
         return None
-    hits = indexes.vectors.search(embedded, k)
     minimum = indexes.settings.semantic_min_score
-    ids = [i for i, s in zip(hits.ids, hits.scores, strict=True) if s >= minimum]
+    ids = [i for i, s in zip(found.ids, found.scores, strict=True) if s >= minimum]
+    conds = constraints(query)
     if conds and ids:
         allowed = set(
             conn.execute(select(papers.c.id).where(papers.c.id.in_(ids), *conds)).scalars()
@@ -127,15 +137,17 @@ def semantic_ids(
 def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, want: int) -> Ranked:
     """The ranked ids of the first `want` results (and an estimate of how many there are)."""
     want = min(want, MAX_RESULTS)
-    # first: the query embeds (on its own thread) while the rest runs
+    depth = max(DEPTH, want)
+    # first: the query embeds, then the vector index is searched (on threads of their own),
+    # while the keyword index is searched here
     vector = query_vector(indexes, query) if sort != "date" else None
+    hits = nearest(indexes, vector, semantic_depth(query, depth)) if vector else None
     indexes.refresh(conn)
     if sort == "date":
-        hits = indexes.keyword.search(query, limit=want, by_date=True)
-        return Ranked(hits.ids, hits.total, dict.fromkeys(hits.ids, "words"))
-    depth = max(DEPTH, want)
+        found = indexes.keyword.search(query, limit=want, by_date=True)
+        return Ranked(found.ids, found.total, dict.fromkeys(found.ids, "words"))
     keyword = indexes.keyword.search(query, limit=depth)
-    semantic = semantic_ids(conn, indexes, query, depth, vector) if vector else None
+    semantic = semantic_ids(conn, indexes, query, depth, hits) if hits else None
     if not semantic:
         total = MAX_RESULTS if keyword.total > depth else keyword.total
         return Ranked(keyword.ids, total, dict.fromkeys(keyword.ids, "words"))
