@@ -1,8 +1,8 @@
 """The query encoder on ONNX Runtime: the loaded model's own weights, exported once.
 
 A query is a few words; for so few tokens PyTorch's per-operator dispatch costs more than
-the arithmetic (a 3-word query: 11-15 ms through `model.encode`, 3.5-4.5 ms through ONNX
-Runtime in float32, 1-2 ms in int8; bench/search_speed.py --encoder-only,
+the arithmetic (a 3-word query, p50: 9-15 ms through `model.encode`, 2.5-4.3 ms through
+ONNX Runtime in float32, 0.8-2.2 ms in int8; bench/search_speed.py --encoder-only,
 docs/benchmarks.md). The transformer is exported with `torch.onnx` from the model
 paperfeed has loaded (nothing is downloaded), kept in DATA_DIR/models, and checked against
 PyTorch when it loads: the vectors must agree (each graph has its lowest cosine,
