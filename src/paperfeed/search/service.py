@@ -100,10 +100,10 @@ def query_vector(indexes: SearchIndexes, query: Query) -> Future[NDArray[np.floa
     return embedder.query_future(text) if embedder is not None else None
 
 
-def semantic_depth(query: Query, depth: int) -> int:
-    """How many nearest papers to ask the vector index for (more when conditions must be
-    checked against the database afterwards)."""
-    return min(depth * (FILTERED_FANOUT if constraints(query) else 1), MAX_RESULTS * 2)
+def semantic_depth(conds: Sequence[Any], depth: int) -> int:
+    """How many nearest papers to ask the vector index for (more when the query's
+    conditions, `constraints`, must be checked against the database afterwards)."""
+    return min(depth * (FILTERED_FANOUT if conds else 1), MAX_RESULTS * 2)
 
 
 def nearest(
@@ -115,7 +115,12 @@ def nearest(
 
 
 def semantic_ids(
-    conn: Connection, indexes: SearchIndexes, query: Query, depth: int, hits: Future[VectorHits]
+    conn: Connection,
+    indexes: SearchIndexes,
+    query: Query,
+    conds: Sequence[Any],
+    depth: int,
+    hits: Future[VectorHits],
 ) -> list[int] | None:
     """Papers nearest in meaning to the query's words, from the search `nearest` started,
     that meet the query's conditions (None: the query could not be embedded)."""
@@ -126,7 +131,6 @@ def semantic_ids(
         return None
     minimum = indexes.settings.semantic_min_score
     ids = [i for i, s in zip(found.ids, found.scores, strict=True) if s >= minimum]
-    conds = constraints(query)
     if conds and ids:
         allowed = set(
             conn.execute(select(papers.c.id).where(papers.c.id.in_(ids), *conds)).scalars()
@@ -142,13 +146,14 @@ def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, w
     # first: the query embeds, then the vector index is searched (on threads of their own),
     # while the keyword index is searched here
     vector = query_vector(indexes, query) if sort != "date" else None
-    hits = nearest(indexes, vector, semantic_depth(query, depth)) if vector else None
+    conds = constraints(query) if vector else []  # what the semantic list must meet
+    hits = nearest(indexes, vector, semantic_depth(conds, depth)) if vector else None
     indexes.refresh(conn)
     if sort == "date":
         found = indexes.keyword.search(query, limit=want, by_date=True)
         return Ranked(found.ids, found.total, dict.fromkeys(found.ids, "words"))
     keyword = indexes.keyword.search(query, limit=depth)
-    semantic = semantic_ids(conn, indexes, query, depth, hits) if hits else None
+    semantic = semantic_ids(conn, indexes, query, conds, depth, hits) if hits else None
     if not semantic:
         total = MAX_RESULTS if keyword.total > depth else keyword.total
         return Ranked(keyword.ids, total, dict.fromkeys(keyword.ids, "words"))
