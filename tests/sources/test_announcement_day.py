@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -19,6 +19,14 @@ from paperfeed.sources.dates import announcement_date, parse_rfc822
         (datetime(2026, 8, 8, 12, 0, tzinfo=UTC), date(2026, 8, 11)),
         # Winter time (EST, UTC-5): 18:30 UTC is 13:30 EST, before the cutoff
         (datetime(2026, 1, 12, 18, 30, tzinfo=UTC), date(2026, 1, 13)),
+        # the cutoff to the second, the Monday after the switch to summer time (8 March)
+        (datetime(2026, 3, 9, 17, 59, 59, tzinfo=UTC), date(2026, 3, 10)),
+        (datetime(2026, 3, 9, 18, 0, 0, tzinfo=UTC), date(2026, 3, 11)),
+        # the Friday before it, still winter time: 19:00 UTC is 14:00 EST
+        (datetime(2026, 3, 6, 18, 59, 59, tzinfo=UTC), date(2026, 3, 9)),
+        (datetime(2026, 3, 6, 19, 0, 0, tzinfo=UTC), date(2026, 3, 10)),
+        # an offset other than UTC: 20:30+02:00 is 18:30 UTC, 13:30 EST
+        (datetime(2026, 1, 12, 20, 30, tzinfo=timezone(timedelta(hours=2))), date(2026, 1, 13)),
     ],
 )
 def test_announcement_day_follows_arxiv_schedule(submitted_utc: datetime, listed: date) -> None:

@@ -31,3 +31,9 @@ def test_plain_percent_and_dollar_survive() -> None:
 
 def test_whitespace_folding_handles_paragraphs_and_tabs() -> None:
     assert fold_whitespace("  one\n\n  two\tthree\r\n") == "one two three"
+
+
+def test_a_dollar_after_a_backslash_never_opens_math() -> None:
+    assert tex_to_unicode(r"pay \$5 for $\hat{x}$ and \$6") == r"pay $5 for $\hat{x}$ and $6"
+    assert tex_to_unicode(r"\$x\$ is \emph{text}") == "$x$ is text"
+    assert tex_to_unicode(r"one $a$ two \(b\) three \[c\]") == r"one $a$ two \(b\) three \[c\]"

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from paperfeed.db.engine import reader
 from paperfeed.ingest.progress import Reporter, Silent
 from paperfeed.papers.models import Paper
+from paperfeed.papers.storage import storage_for
 from paperfeed.search.embedder import Embedder, from_bytes, paper_text, to_bytes
 from paperfeed.search.keyword import KeywordIndex, docs_from_rows
 from paperfeed.search.models import PaperEmbedding, SearchOutbox
@@ -36,14 +37,10 @@ OUTBOX_BATCH = 5000
 COMMIT_EVERY = 100_000
 READ_BATCH = 5000
 EMBED_CHUNK = 256  # texts per encode call (the model sorts them by length inside)
-PAPER_COLUMNS = (
-    Paper.id,
-    Paper.title,
-    Paper.abstract,
-    Paper.authors,
-    Paper.categories,
-    Paper.feed_date,
-)
+# The keyword pass reads papers through the driver, as stored (authors as JSON text on
+# SQLite, decoded by orjson in docs_from_rows): through SQLAlchemy's typed columns the read
+# cost 18 us a paper (its JSON type decodes with the json module), 3 us this way.
+_KEYWORD_ROWS = "SELECT id, title, abstract, authors, categories, feed_date FROM papers"
 
 
 def keyword_path(settings: Settings) -> Path:
@@ -86,8 +83,7 @@ def sync_keyword(
                 ).all()
                 if not queued:
                     break
-                ids = sorted({r.arxiv_id for r in queued})
-                rows = conn.execute(select(*PAPER_COLUMNS).where(Paper.arxiv_id.in_(ids))).all()
+                rows = _rows_of(conn, sorted({r.arxiv_id for r in queued}))
             docs = docs_from_rows(rows)
             index.add(writer, docs, replace=seen if fresh else True)
             seen.update(d.id for d in docs)
@@ -135,16 +131,22 @@ def rebuild_keyword(engine: Engine, index: KeywordIndex, reporter: Reporter | No
     return done
 
 
+def _rows_of(conn: Connection, arxiv_ids: list[str]) -> list[Any]:
+    marks = ", ".join([storage_for(conn.dialect.name).mark] * len(arxiv_ids))
+    sql = f"{_KEYWORD_ROWS} WHERE arxiv_id IN ({marks})"
+    return list(conn.exec_driver_sql(sql, tuple(arxiv_ids)).all())
+
+
 def _papers_in_batches(engine: Engine) -> Iterator[list[Any]]:
     last = 0
     while True:
         with reader(engine).connect() as conn:
-            rows = conn.execute(
-                select(*PAPER_COLUMNS).where(Paper.id > last).order_by(Paper.id).limit(READ_BATCH)
-            ).all()
+            mark = storage_for(conn.dialect.name).mark
+            sql = f"{_KEYWORD_ROWS} WHERE id > {mark} ORDER BY id LIMIT {READ_BATCH}"
+            rows = list(conn.exec_driver_sql(sql, (last,)).all())
         if not rows:
             return
-        yield list(rows)
+        yield rows
         last = rows[-1][0]
 
 

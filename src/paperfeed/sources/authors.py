@@ -34,12 +34,14 @@ def from_parsed_rows(rows: Iterable[Sequence[str]]) -> list[Author]:
     """Kaggle's authors_parsed rows: [keyname, forenames, suffix, affiliation, ...]."""
     authors = []
     for row in rows:
-        keyname = row[0] if row else ""
-        forenames = row[1] if len(row) > 1 else ""
-        suffix = row[2] if len(row) > 2 else ""
-        name = " ".join(p for p in (forenames, keyname, suffix) if p)
-        affiliations = [name_to_unicode(a) for a in row[3:] if a]
+        n = len(row)
+        keyname = row[0] if n else ""
+        forenames = row[1] if n > 1 else ""
+        name = f"{forenames} {keyname}" if forenames and keyname else forenames or keyname
+        if n > 2 and row[2]:
+            name = f"{name} {row[2]}" if name else row[2]
         if name.strip():
+            affiliations = [name_to_unicode(a) for a in row[3:] if a] if n > 3 else []
             authors.append(Author(name_to_unicode(name), affiliations))
     return authors
 

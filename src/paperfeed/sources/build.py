@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from paperfeed.papers.ids import parse_arxiv_id
@@ -65,13 +66,23 @@ def categories_field(value: Any) -> list[str]:
     out: list[str] = []
     for c in items:
         c = c.strip()
-        if _CLASS_CODES.match(c):
+        kind = _category_kind(c)
+        if kind is None:  # a class code
             continue
-        if not _CATEGORY.match(c):
+        if not kind:
             raise RecordError(f"not a category name: {c[:40]!r}", "categories")
         if c not in out:
             out.append(c)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _category_kind(name: str) -> bool | None:
+    """True: a category name; None: an ACM or MSC class code (skipped); False: neither.
+    arXiv has a few hundred names: each is checked once per process."""
+    if _CLASS_CODES.match(name):
+        return None
+    return bool(_CATEGORY.match(name))
 
 
 def check_authors(authors: list[Author]) -> list[Author]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 ARXIV_TZ = ZoneInfo("America/New_York")
@@ -57,7 +58,15 @@ def announcement_date(submitted: datetime) -> date:
     20:00 ET the same day (Friday's are announced Sunday evening); each announcement is
     dated the next day, as its RSS pubDate and listing pages are. Holidays are not modelled.
     """
-    local = submitted.astimezone(ARXIV_TZ)
+    utc = submitted.astimezone(UTC)
+    return _announcement_of_hour(utc.year, utc.month, utc.day, utc.hour)
+
+
+@lru_cache(maxsize=65536)
+def _announcement_of_hour(year: int, month: int, day_of_month: int, hour: int) -> date:
+    """The cutoff (14:00 ET) and every UTC offset of New York since 1883 fall on whole hours, so the
+    announcement day depends only on the UTC date and hour: computed once per hour."""
+    local = datetime(year, month, day_of_month, hour, tzinfo=UTC).astimezone(ARXIV_TZ)
     day = local.date()
     if local.time() >= CUTOFF:
         day += timedelta(days=1)

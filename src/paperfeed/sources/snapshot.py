@@ -43,9 +43,7 @@ def snapshot_record(obj: dict[str, Any], fallback_feed_date: date) -> PaperRecor
 def _authors(obj: dict[str, Any]) -> list:
     parsed = obj.get("authors_parsed")
     if parsed is not None:
-        if not isinstance(parsed, list) or not all(
-            isinstance(r, list) and all(isinstance(x, str) for x in r) for r in parsed
-        ):
+        if not _is_parsed_rows(parsed):
             raise RecordError(
                 "expected a list of [keyname, forenames, suffix, ...]", "authors_parsed"
             )
@@ -56,6 +54,18 @@ def _authors(obj: dict[str, Any]) -> list:
     if not isinstance(raw, str):
         raise RecordError(f"expected text, got {type(raw).__name__}", "authors")
     return parse_author_string(raw)
+
+
+def _is_parsed_rows(parsed: Any) -> bool:
+    if not isinstance(parsed, list):
+        return False
+    for row in parsed:  # loops, not nested all(): this runs for every snapshot line
+        if not isinstance(row, list):
+            return False
+        for part in row:
+            if not isinstance(part, str):
+                return False
+    return True
 
 
 def _versions(raw: Any) -> list[Version]:
