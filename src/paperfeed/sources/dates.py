@@ -64,8 +64,8 @@ def announcement_date(submitted: datetime) -> date:
 
 @lru_cache(maxsize=65536)
 def _announcement_of_hour(year: int, month: int, day_of_month: int, hour: int) -> date:
-    """The cutoff (14:00 ET) and every UTC offset of New York since 1883 fall on whole hours, so the
-    announcement day depends only on the UTC date and hour: computed once per hour."""
+    """The cutoff (14:00 ET) and every UTC offset of New York since 1883 fall on whole
+    hours, so the announcement day depends only on the UTC date and hour: once per hour."""
     local = datetime(year, month, day_of_month, hour, tzinfo=UTC).astimezone(ARXIV_TZ)
     day = local.date()
     if local.time() >= CUTOFF:
