@@ -39,7 +39,8 @@ READ_BATCH = 5000
 EMBED_CHUNK = 256  # texts per encode call (the model sorts them by length inside)
 # The keyword pass reads papers through the driver, as stored (authors as JSON text on
 # SQLite, decoded by orjson in docs_from_rows): through SQLAlchemy's typed columns the read
-# cost 18 us a paper (its JSON type decodes with the json module), 3 us this way.
+# cost 18 us a paper (its JSON type decodes with the json module), 3-4 us this way (timed
+# by hand on 30k papers; the bench's figure is the whole pass, `search_speed.py --import-only`).
 _KEYWORD_ROWS = "SELECT id, title, abstract, authors, categories, feed_date FROM papers"
 
 

@@ -14,7 +14,8 @@ from pylatexenc.latex2text import LatexNodes2Text
 _converter = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
 # Every alternative starts with a literal ($ or \), so the engine scans for those two
 # characters instead of trying each position ("a $ not after a backslash" is checked just
-# after it): 4-5x faster on long abstracts, same splits on the real snapshot sample.
+# after it): 46 -> 9 us a split on abstracts with TeX (timed by hand), same splits on the
+# real snapshot sample and the real cs.* papers.
 MATH = re.compile(r"(\$\$.+?\$\$|\$(?<!\\\$).+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\])", re.DOTALL)
 # \"o  \'{e}  \H o  \c{c}  \emph{x}  \%  {\em x}  Erd{\H o}s
 _SPAN = re.compile(
