@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/search_speed.py --real-corpus --compare-ann 100000
+	$(BIN)/python bench/import_budget.py --sizes 10000,100000
 	$(BIN)/python bench/digest.py
 
 clean:
