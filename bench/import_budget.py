@@ -30,9 +30,11 @@ import hashlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -62,9 +64,8 @@ def cpu_s() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def measured(work: object) -> tuple[float, float]:
+def measured(work: Callable[[], None]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of calling `work`."""
-    assert callable(work)
     wall, cpu = time.perf_counter(), cpu_s()
     work()
     return time.perf_counter() - wall, cpu_s() - cpu
@@ -78,7 +79,8 @@ def floor(snap: Path, folder: Path) -> tuple[float, float]:
 
 
 def as_users_run_it(n: int, snap: Path) -> tuple[float, float]:
-    tmp, settings, _engine = fresh_site(n, snap)
+    tmp, settings, engine = fresh_site(n, snap)
+    engine.dispose()  # the command opens its own
     command = [str(Path(sys.executable).parent / "paperfeed"), "import", str(snap)]
     env = {**os.environ, "PAPERFEED_DATA_DIR": str(settings.data_dir)}
 
@@ -88,6 +90,7 @@ def as_users_run_it(n: int, snap: Path) -> tuple[float, float]:
     wall_cpu = measured(run)
     if KeywordIndex(keyword_path(settings)).num_docs() != n:
         raise RuntimeError(f"the import left {tmp} with an incomplete keyword index")
+    shutil.rmtree(tmp)
     return wall_cpu
 
 
@@ -101,7 +104,7 @@ def built_chunks(snap: Path, limit: int | None = None) -> list[ChunkResult]:
 
 
 def without_builder(n: int, snap: Path, built: list[ChunkResult]) -> tuple[float, float]:
-    _tmp, settings, engine = fresh_site(n, snap)
+    tmp, settings, engine = fresh_site(n, snap)
 
     def run() -> None:
         for result in built:
@@ -109,7 +112,10 @@ def without_builder(n: int, snap: Path, built: list[ChunkResult]) -> tuple[float
                 upsert_rows(conn, result.rows)
         sync_keyword(engine, KeywordIndex(keyword_path(settings)))
 
-    return measured(run)
+    wall_cpu = measured(run)
+    engine.dispose()
+    shutil.rmtree(tmp)
+    return wall_cpu
 
 
 def builder_alone(snap: Path, limit: int) -> float:
@@ -147,13 +153,15 @@ def c_calls(snap: Path, sample: int) -> float:
 
 def one_size(n: int, sample: int) -> dict[str, float]:
     snap = CACHE / f"snapshot-{n}.jsonl"
-    tmp, _settings, _engine = fresh_site(n, snap)  # writes the snapshot when missing
+    tmp, _settings, engine = fresh_site(n, snap)  # writes the snapshot when missing
     floor_a = floor(snap, tmp / "floor-a")
     users = as_users_run_it(n, snap)
     built = built_chunks(snap)
     bare = without_builder(n, snap, built)
     del built
     floor_b = floor(snap, tmp / "floor-b")
+    engine.dispose()
+    shutil.rmtree(tmp)
     floor_wall = (floor_a[0] + floor_b[0]) / 2
     allowed_cpu = CORES * floor_wall / TARGET
     out = {
