@@ -19,7 +19,7 @@ this process and of its finished children, by getrusage):
      Python around them: orjson.loads of the line, orjson.dumps of the authors and of the
      versions, the two timestamps' isoformat, blake2b of title, abstract, authors and
      versions (less than the content hash covers: a lower bound).
-At 60% the import may take floor / 0.6 seconds, at most 2 x that in CPU time on two cores;
+At 60% the import may take floor / 0.6 seconds, at most CORES x that in CPU time;
 what (3) leaves of it, per record, is the budget for building one.
 """
 
@@ -50,7 +50,7 @@ from paperfeed.search.keyword import KeywordIndex  # noqa: E402
 from paperfeed.sources.snapshot import snapshot_record  # noqa: E402
 from search_speed import CACHE, fresh_site, raw_tantivy_floor, snapshot_texts  # noqa: E402
 
-CORES = 2  # this machine's; the floor keeps both busy
+CORES = os.cpu_count() or 1  # the floor keeps every core busy
 TARGET = 0.6
 BATCH = 2000
 FALLBACK_DAY = date(2026, 1, 1)
