@@ -9,12 +9,12 @@ this process and of its finished children, by getrusage):
   1. floor: raw Tantivy indexing of the same texts (bench/search_speed.py raw_tantivy_floor),
      before and after the rest; its mean is the floor;
   2. as users run it: `paperfeed import FILE` in a subprocess (two parser processes, then
-     the keyword pass), start-up and migrations included;
+     the keyword pass), its start-up included (the database is created beforehand);
   3. the same without building records: the rows built beforehand (not measured), written
      by `upsert_rows` one transaction per 2,000, then `sync_keyword` - everything but the
      record builder;
   4. the record builder alone (`build_chunk`, one process), per record, on the first
-     5 x --sample lines;
+     5 x --sample lines, read beforehand;
   5. C-level calls that any builder keeping today's storage format makes per record, with no
      Python around them: orjson.loads of the line, orjson.dumps of the authors and of the
      versions, the two timestamps' isoformat, blake2b of title, abstract, authors and
@@ -94,10 +94,13 @@ def as_users_run_it(n: int, snap: Path) -> tuple[float, float]:
     return wall_cpu
 
 
-def built_chunks(snap: Path, limit: int | None = None) -> list[ChunkResult]:
-    lines = snap.read_bytes().splitlines(keepends=True)[:limit]
+def snapshot_lines(snap: Path, limit: int | None = None) -> list[bytes]:
+    return snap.read_bytes().splitlines(keepends=True)[:limit]
+
+
+def built_chunks(name: str, lines: list[bytes]) -> list[ChunkResult]:
     chunks = (
-        Chunk(snap.name, i + 1, lines[i : i + BATCH], 0, "auto", FALLBACK_DAY, "sqlite")
+        Chunk(name, i + 1, lines[i : i + BATCH], 0, "auto", FALLBACK_DAY, "sqlite")
         for i in range(0, len(lines), BATCH)
     )
     return [build_chunk(c) for c in chunks]
@@ -119,12 +122,13 @@ def without_builder(n: int, snap: Path, built: list[ChunkResult]) -> tuple[float
 
 
 def builder_alone(snap: Path, limit: int) -> float:
-    """CPU microseconds per record of build_chunk on the first `limit` lines, one process
-    (best of two)."""
+    """CPU microseconds per record of build_chunk on the first `limit` lines (read
+    beforehand), one process (best of two)."""
+    lines = snapshot_lines(snap, limit)
     best = float("inf")
     for _ in range(2):
         cpu = cpu_s()
-        records = sum(len(r.rows) + len(r.rejects) for r in built_chunks(snap, limit))
+        records = sum(len(r.rows) + len(r.rejects) for r in built_chunks(snap.name, lines))
         best = min(best, (cpu_s() - cpu) / records * 1e6)
     return best
 
@@ -156,7 +160,7 @@ def one_size(n: int, sample: int) -> dict[str, float]:
     tmp, _settings, engine = fresh_site(n, snap)  # writes the snapshot when missing
     floor_a = floor(snap, tmp / "floor-a")
     users = as_users_run_it(n, snap)
-    built = built_chunks(snap)
+    built = built_chunks(snap.name, snapshot_lines(snap))
     bare = without_builder(n, snap, built)
     del built
     floor_b = floor(snap, tmp / "floor-b")
