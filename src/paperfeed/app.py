@@ -29,6 +29,7 @@ from paperfeed.search.indexes import SearchIndexes
 from paperfeed.web import errors
 from paperfeed.web.auth import AccountMiddleware
 from paperfeed.web.csrf import CsrfCookieMiddleware
+from paperfeed.web.guards import RequestGuard
 from paperfeed.web.http_cache import ETagMiddleware
 from paperfeed.web.ratelimit import RateLimits
 from paperfeed.web.templating import TEMPLATES, make_templates
@@ -75,6 +76,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     # 0.3-0.6 ms instead of 1.7-3.2 ms and comes out about 25% larger (bench/search_speed.py
     # times a real answer at levels 1, 5 and 9; docs/benchmarks.md)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=1)
+    app.add_middleware(RequestGuard, max_body=settings.max_body_bytes, body_limits={})
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     errors.install(app)
     app.include_router(api_write.router)

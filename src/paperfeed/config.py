@@ -89,6 +89,17 @@ class Settings(BaseSettings):
         default=None,
         description="Redis for the rate limiter and the job queue when scaled out (redis://...).",
     )
+    max_body_bytes: int = Field(
+        default=256 * 1024,
+        ge=1024,
+        description="Largest request body accepted (bytes); larger ones are answered 413.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of the reverse proxies whose "
+        "X-Forwarded-For is believed, e.g. 127.0.0.1 behind a local nginx (space or comma "
+        "separated). Empty: the connecting address is the client's.",
+    )
     rate_limit_auth: str = Field(
         default="10/minute;100/hour",
         description="Sign-up, log-in and reset requests, per IP and per account.",
@@ -158,7 +169,7 @@ class Settings(BaseSettings):
         "sqlite or redis.",
     )
 
-    @field_validator("categories", mode="before")
+    @field_validator("categories", "trusted_proxies", mode="before")
     @classmethod
     def _split_categories(cls, value: object) -> object:
         if isinstance(value, str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
@@ -23,6 +24,16 @@ FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 SIZE = 50
 
 
+# What XML 1.0 forbids (C0 controls but tab and line breaks, surrogates, U+FFFE/U+FFFF):
+# one stored paper with such a character must not break every feed that lists it.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot carry."""
+    return _NOT_XML.sub("", text)
+
+
 def _fmt(kind: str) -> str:
     if kind not in FORMATS:
         raise HTTPException(404, "feeds end in .atom or .rss")
@@ -40,6 +51,7 @@ def _feed(
     base = str(request.app.state.settings.base_url).rstrip("/")
     fg = FeedGenerator()
     fg.id(f"{base}{self_path}")
+    title = xml_text(title)
     fg.title(f"{title} · {request.app.state.settings.site_name}")
     fg.link(href=f"{base}{page_url}", rel="alternate")
     fg.link(href=f"{base}{self_path}", rel="self")
@@ -51,11 +63,11 @@ def _feed(
         link = f"{base}/papers/{paper['arxiv_id']}"
         entry.id(link)
         entry.guid(link, permalink=True)
-        entry.title(paper["title"])
+        entry.title(xml_text(paper["title"]))
         entry.link(href=link)
-        entry.summary(paper["abstract"] or paper["title"])
+        entry.summary(xml_text(paper["abstract"] or paper["title"]))
         for author in paper["authors"][:20]:
-            entry.author(name=author["name"])
+            entry.author(name=xml_text(author["name"]))
         when = paper.get("published_at") or _day_start(paper)
         entry.published(when)
         entry.updated(paper.get("updated_at") or when)

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from paperfeed.sources.normalize import MATH
+from paperfeed.sources.normalize import split_math
 
 _SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_"}
 
@@ -43,7 +43,7 @@ def _year(paper: dict[str, Any]) -> int:
 
 def _escape(text: str) -> str:
     """Escape BibTeX's special characters in text; math stays as written."""
-    pieces = MATH.split(text)
+    pieces = split_math(text)
     for i in range(0, len(pieces), 2):
         pieces[i] = "".join(_SPECIAL.get(ch, ch) for ch in pieces[i])
     return "".join(pieces)

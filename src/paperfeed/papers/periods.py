@@ -11,6 +11,12 @@ class BadPeriod(ValueError):
     pass
 
 
+# The days a list may show: arXiv began in 1991; the bounds keep a period's neighbours (and
+# their neighbours) inside what dates can hold, so no address can overflow a date.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
 @dataclass(frozen=True)
 class Period:
     kind: str  # day | week | month
@@ -71,6 +77,15 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse(kind: str, text: str) -> Period:
+    period = _parse(kind, text)
+    if period.start < FIRST_DAY or period.end > LAST_DAY:
+        raise BadPeriod(
+            f"'{text}' is outside the days a list can show ({FIRST_DAY.year}–{LAST_DAY.year})"
+        )
+    return period
+
+
+def _parse(kind: str, text: str) -> Period:
     try:
         if kind == "day":
             return (
@@ -87,7 +102,7 @@ def parse(kind: str, text: str) -> Period:
         if not m:
             return _bad(f"'{text}' is not a month like 2026-11")
         return month(int(m[1]), int(m[2]))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         if isinstance(exc, BadPeriod):
             raise
         raise BadPeriod(f"'{text}' is not a valid {kind}: {exc}") from exc

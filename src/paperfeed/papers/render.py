@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup, escape
 
-from paperfeed.sources.normalize import MATH
+from paperfeed.papers.mathml import FormulaError, formula_to_mathml
+from paperfeed.sources.normalize import split_math
 
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'(){}]+|(?<![\w/.])github\.com/[\w.-]+/[\w.-]+", re.IGNORECASE
 )
 _TRAILING = ".,;:!?)]}'\""
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org")
+# Formulas rendered per field; any further ones are shown as TeX (a bound on the work a
+# hostile abstract can ask of every page that lists it).
+MAX_FORMULAS = 200
 
 
 def render_tex(text: str | None, marks: tuple[str, ...] = ()) -> Markup:
@@ -22,12 +25,27 @@ def render_tex(text: str | None, marks: tuple[str, ...] = ()) -> Markup:
     highlighted), each formula as MathML (raw TeX on failure)."""
     if not text:
         return Markup("")
-    pieces = MATH.split(text)
+    pieces = split_math(text)
     highlight = _marks_re(tuple(m for m in marks if m))
     out = []
     for i, piece in enumerate(pieces):
-        out.append(_math_html(piece) if i % 2 else _linked(piece, highlight))
+        if i % 2 == 0:
+            out.append(_linked(piece, highlight))
+        elif i <= 2 * MAX_FORMULAS:
+            out.append(_math_html(piece))
+        else:
+            out.append(f'<code class="tex">{escape(piece)}</code>')
     return Markup("".join(out))
+
+
+def http_url(value: str | None) -> str | None:
+    """`value` when it is an http(s) address (what a stored string may link to), else None."""
+    if not value:
+        return None
+    candidate = value.strip()
+    if re.match(r"^https?://[^\s<>\"']+$", candidate, re.IGNORECASE):
+        return candidate
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -66,8 +84,8 @@ def _math_html(formula: str) -> str:
     display = formula.startswith(("$$", "\\["))
     inner = formula[2:-2] if display or formula.startswith("\\(") else formula[1:-1]
     try:
-        mathml = latex_to_mathml(inner, display="block" if display else "inline")
-    except Exception:  # latex2mathml raises many kinds; show the TeX itself
+        mathml = formula_to_mathml(inner, display)
+    except FormulaError:  # TeX latex2mathml cannot read, or too long: shown as TeX
         return f'<code class="tex">{escape(formula)}</code>'
     return f'<span class="math" title="{escape(inner)}">{mathml}</span>'
 
@@ -85,7 +103,7 @@ def snippet(text: str | None, limit: int = 300, around: tuple[str, ...] = ()) ->
         if "$" not in text[:start]:  # never start inside a formula
             return "…" + snippet(text[start:], limit)
     out, used = [], 0
-    for i, piece in enumerate(MATH.split(text)):
+    for i, piece in enumerate(split_math(text)):
         if used + len(piece) <= limit:
             out.append(piece)
             used += len(piece)

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
-from paperfeed.papers.render import render_tex, snippet
+from paperfeed.papers.render import http_url, render_tex, snippet
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -31,6 +31,7 @@ def make_templates(site_name: str) -> Jinja2Templates:
     env = templates.env
     env.filters.update(
         tex=render_tex,
+        http_url=http_url,
         snippet=snippet,
         authors_short=authors_short,
         human_date=human_date,
