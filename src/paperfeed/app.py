@@ -46,6 +46,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(indexes.start)
         yield
+        await run_in_threadpool(app.state.outbox.close)
 
     app = FastAPI(
         lifespan=lifespan,

@@ -95,7 +95,20 @@ def _serve(settings: Settings, engine: Engine, host: str | None, port: int | Non
     import uvicorn
 
     from paperfeed.app import create_app
+    from paperfeed.cli.common import fail
+    from paperfeed.digests.tokens import WeakSecret, signing_secret
 
+    try:
+        signing_secret(settings)  # made now, or refused now: not on a visitor's request
+    except WeakSecret as exc:
+        fail(str(exc))
     host, port = host or settings.host, port or settings.port
     console.print(f"paperfeed is at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops it)")
-    uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="warning")
+    # X-Forwarded-For is read by paperfeed itself, from PAPERFEED_TRUSTED_PROXIES only
+    uvicorn.run(
+        create_app(settings, engine),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=False,
+    )

@@ -10,13 +10,14 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from paperfeed.community import tokens
-from paperfeed.community.models import ROLES, EmailToken, LoginSession, User
+from paperfeed.community.models import ROLES, ApiToken, EmailToken, LoginSession, User
 from paperfeed.community.passwords import check_password, hash_password, password_problem
 from paperfeed.email.message import Message, render
 
 users = cast(Table, User.__table__)
 sessions = cast(Table, LoginSession.__table__)
 email_tokens = cast(Table, EmailToken.__table__)
+api_tokens = cast(Table, ApiToken.__table__)
 SESSION_DAYS = 30
 TOKEN_HOURS = {"verify": 72, "reset": 2}
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -64,6 +65,9 @@ def signup(
     if problem:
         raise AccountError(problem, "password")
     name = " ".join(display_name.split())[:80] or email.split("@")[0]
+    # the password is hashed on both paths: the hash is most of a sign-up's time, and a
+    # faster answer for a known address would tell who has an account
+    password_hash = hash_password(password)
     existing = conn.execute(select(users.c.id).where(users.c.email == email)).first()
     if existing:
         return [render("account_exists", email, base_url=base_url)]
@@ -72,7 +76,7 @@ def signup(
         .values(
             email=email,
             display_name=name,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             role="user",
             created_at=now,
         )
@@ -177,6 +181,7 @@ def request_reset(conn: Connection, email: str, base_url: str, now: datetime) ->
         return []
     row = conn.execute(select(users.c.id).where(users.c.email == email)).first()
     if row is None:
+        tokens.new_token()  # the same work as for an account (the mail leaves after the answer)
         return []
     raw = _email_token(conn, row.id, "reset", now)
     return [
@@ -196,8 +201,33 @@ def reset_password(conn: Connection, raw: str, password: str, now: datetime) -> 
         .where(users.c.id == user_id)
         .values(password_hash=hash_password(password), email_verified_at=now)
     )  # the link proved the address
-    conn.execute(delete(sessions).where(sessions.c.user_id == user_id))  # log out everywhere
+    end_other_credentials(conn, user_id, now)  # log out everywhere, older links dead
     return user_id
+
+
+def end_other_credentials(
+    conn: Connection, user_id: int, now: datetime, keep_session: str | None = None
+) -> None:
+    """After a password change or reset: every session but `keep_session` (a raw token)
+    ends, API tokens are revoked and unused reset links stop working."""
+    gone = delete(sessions).where(sessions.c.user_id == user_id)
+    if keep_session:
+        gone = gone.where(sessions.c.token_hash != tokens.token_hash(keep_session))
+    conn.execute(gone)
+    conn.execute(
+        update(api_tokens)
+        .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    conn.execute(
+        update(email_tokens)
+        .where(
+            email_tokens.c.user_id == user_id,
+            email_tokens.c.purpose == "reset",
+            email_tokens.c.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
 
 
 def change_settings(conn: Connection, account: Account, *, display_name: str) -> None:
@@ -207,7 +237,16 @@ def change_settings(conn: Connection, account: Account, *, display_name: str) ->
     conn.execute(update(users).where(users.c.id == account.id).values(display_name=name))
 
 
-def change_password(conn: Connection, account: Account, current: str, new: str) -> None:
+def change_password(
+    conn: Connection,
+    account: Account,
+    current: str,
+    new: str,
+    *,
+    now: datetime,
+    keep_session: str | None = None,
+) -> None:
+    """A new password; every other session, API token and reset link stops working."""
     row = conn.execute(select(users.c.password_hash).where(users.c.id == account.id)).one()
     if not check_password(row.password_hash, current):
         raise AccountError("The current password is wrong.", "current_password")
@@ -217,6 +256,7 @@ def change_password(conn: Connection, account: Account, current: str, new: str) 
     conn.execute(
         update(users).where(users.c.id == account.id).values(password_hash=hash_password(new))
     )
+    end_other_credentials(conn, account.id, now, keep_session)
 
 
 def delete_account(conn: Connection, account: Account) -> None:

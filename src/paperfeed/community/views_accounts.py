@@ -101,11 +101,15 @@ def login_form(request: Request, next: str = "/papers") -> Response:
 
 @router.post("/login", dependencies=[Csrf])
 def login(request: Request, email: Text, password: Secret, next: Text = "/papers") -> Response:
-    _limit(request, f"email:{email.strip().lower()[:320]}")
+    _limit(request)
+    limits = request.app.state.rate_limits
+    attempt = f"{client_ip(request)}|{email.strip().lower()[:320]}"
+    limits.check("login-failure", attempt)
     with request.app.state.engine.begin() as conn:
         account = accounts.authenticate(conn, email, password)
         raw = accounts.start_session(conn, account.id, now_utc()) if account else None
     if raw is None:
+        limits.count("login-failure", attempt)
         return _page(
             request,
             "auth/login.html",
@@ -231,7 +235,14 @@ def account_password(
     _limit(request, f"user:{me.id}")
     try:
         with request.app.state.engine.begin() as conn:
-            accounts.change_password(conn, me, current_password, new_password)
+            accounts.change_password(
+                conn,
+                me,
+                current_password,
+                new_password,
+                now=now_utc(),
+                keep_session=request.cookies.get(COOKIE),
+            )
     except AccountError as exc:
         return _account_page(request, me, 400, error=str(exc))
     return RedirectResponse("/account?saved=1", status_code=303)

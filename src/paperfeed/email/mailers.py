@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import queue
 import smtplib
 import ssl
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +16,8 @@ from urllib.parse import unquote, urlparse
 
 from paperfeed.config import Settings
 from paperfeed.email.message import Message
+
+log = logging.getLogger("paperfeed.email")
 
 
 class Mailer(Protocol):
@@ -100,21 +105,46 @@ def mailer_for(settings: Settings) -> Mailer:
 
 
 class Outbox:
-    """Sends after a commit; a failure is logged, never turned into an error page."""
+    """The web process's mail queue: a request hands its messages over after its commit
+    and answers at once; a sender thread delivers them in order. A slow or hung SMTP
+    server delays the mail (each connection times out), never a page, and a reply takes
+    the same time whether or not it sends mail (no account enumeration by timing).
+    A failure is logged, never turned into an error page."""
 
     def __init__(self, mailer: Mailer) -> None:
         self.mailer = mailer
+        self._queue: queue.SimpleQueue[list[Message] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.pending = 0
 
-    def send(self, messages: Sequence[Message]) -> bool:
+    def send(self, messages: Sequence[Message]) -> None:
         if not messages:
-            return True
-        try:
-            self.mailer.send(messages)
-        except Exception:  # SMTP down, refused, ...: the request itself succeeded
-            import logging
+            return
+        with self._lock:
+            self.pending += 1
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="mail", daemon=True)
+                self._thread.start()
+        self._queue.put(list(messages))
 
-            logging.getLogger("paperfeed.email").exception(
-                "sending %d email(s) failed", len(messages)
-            )
-            return False
-        return True
+    def close(self, timeout: float = 10) -> None:
+        """Deliver what is queued (waiting up to `timeout` seconds), then stop the thread."""
+        thread = self._thread
+        if thread is None:
+            return
+        self._queue.put(None)
+        thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            try:
+                self.mailer.send(batch)
+            except Exception:  # SMTP down, refused, ...: the request itself succeeded
+                log.exception("sending %d email(s) failed", len(batch))
+            finally:
+                with self._lock:
+                    self.pending -= 1

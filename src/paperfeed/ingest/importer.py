@@ -7,9 +7,14 @@ per chunk, in file order. Memory stays flat: only a few chunks are in flight.
 
 from __future__ import annotations
 
+import ctypes
 import gzip
 import multiprocessing as mp
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,6 +32,7 @@ from paperfeed.ingest.summary import RunSummary
 from paperfeed.papers.service import upsert_rows
 
 __all__ = ["FORMATS", "import_file"]
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -85,7 +91,12 @@ def _built(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkResult]:
         yield from map(build_chunk, chunks)
         return
     # spawn, not fork: the parent may run threads (a server, a stand-in) that fork would copy
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=mp.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         window: deque[Future[ChunkResult]] = deque()
         for chunk in chunks:
             window.append(pool.submit(build_chunk, chunk))
@@ -93,6 +104,26 @@ def _built(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkResult]:
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a parser process: end when the importing process ends, even by SIGKILL (the
+    kernel's parent-death signal on Linux, and a watch on the parent's id everywhere)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _resume_point(

@@ -94,6 +94,33 @@ def check_authors(authors: list[Author]) -> list[Author]:
     return authors
 
 
+# What a stored number or date may be: versions that both databases' integer columns hold
+# (arXiv's longest version histories are in the tens), dates from before arXiv to far
+# beyond any real one (a date of year 9999 overflows the day after it).
+MAX_VERSION = 10_000
+FIRST_DATE = date(1980, 1, 1)
+LAST_DATE = date(2999, 12, 31)
+
+
+def check_ranges(
+    id_version: int | None,
+    versions: list[Version],
+    updated_at: datetime | None,
+    *days: date | None,
+) -> None:
+    """RecordError naming the field when a version number or a date is out of range."""
+    numbers = [v.number for v in versions] + ([id_version] if id_version is not None else [])
+    for n in numbers:
+        if not 1 <= n <= MAX_VERSION:
+            raise RecordError(f"version {str(n)[:30]} outside 1..{MAX_VERSION}", "versions")
+    moments = [v.created for v in versions] + [updated_at]
+    for value in [m.date() for m in moments if m is not None] + [d for d in days if d]:
+        if not FIRST_DATE <= value <= LAST_DATE:
+            raise RecordError(
+                f"date {value.isoformat()} outside {FIRST_DATE.year}–{LAST_DATE.year}", "dates"
+            )
+
+
 def feed_date_for(published: datetime | None, created_day: date | None, fallback: date) -> date:
     if created_day is not None:  # a date without a time: assume before the cutoff
         return announcement_date_of_day(created_day)
@@ -120,6 +147,7 @@ def make_record(
 ) -> PaperRecord:
     """Assemble a record from parsed parts; raises RecordError naming the first bad field."""
     base, id_version = arxiv_id_field(raw_id)
+    check_ranges(id_version, versions, updated_at, created_day, feed_date, metadata_date)
     versions = sorted(versions, key=lambda v: v.number)
     version = max([v.number for v in versions] + [id_version or 0]) or 1
     published = versions[0].created if versions and versions[0].number == 1 else None
