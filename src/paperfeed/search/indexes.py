@@ -6,13 +6,20 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, select
 
 from paperfeed.db.engine import reader
 from paperfeed.search.embedder import Embedder
-from paperfeed.search.indexing import keyword_path, sync_keyword, vectors_path
+from paperfeed.search.indexing import (
+    keyword_path,
+    rebuild_keyword,
+    sync_keyword,
+    sync_vectors,
+    vectors_path,
+)
 from paperfeed.search.keyword import IndexBusy, KeywordIndex
 from paperfeed.search.models import SearchOutbox
 from paperfeed.search.vectors import VectorReader, VectorStore
@@ -33,12 +40,43 @@ class SearchIndexes:
         self._embedder: Embedder | None = None
         self._loading: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._repairs: dict[str, threading.Thread] = {}
 
     def start(self) -> None:
-        """On start-up: catch the keyword index up; load the model if there are vectors."""
-        self.refresh()
+        """On start-up: catch the keyword index up (rebuild it, in the background, if it was
+        found damaged); rebuild a damaged vector index in the background; load the model
+        if there are vectors."""
+        if self.keyword.needs_rebuild:
+            self._repair_in_background("keyword", self._rebuild_keyword)
+        else:
+            self.refresh()
+        if self.settings.semantic_search and self.vectors.store.damage() is not None:
+            len(self.vectors)  # notes the damage for /healthz/search
+            self._repair_in_background("vectors", self._rebuild_vectors)
         if self.settings.semantic_search and len(self.vectors):
             self._load_in_background()
+
+    def _repair_in_background(self, what: str, work: Callable[[], object]) -> None:
+        thread = threading.Thread(target=work, name=f"rebuild-{what}", daemon=True)
+        self._repairs[what] = thread
+        thread.start()
+
+    def _rebuild_keyword(self) -> None:
+        with self._lock:
+            try:
+                rebuild_keyword(self.engine, self.keyword)
+            except Exception:  # logged; the next start or worker pass tries again
+                log.exception("rebuilding the damaged keyword index failed")
+
+    def _rebuild_vectors(self) -> None:
+        try:
+            sync_vectors(self.engine, self.settings, rebuild=True)
+        except Exception:
+            log.exception("rebuilding the damaged vector index failed")
+
+    def repairing(self, what: str) -> bool:
+        thread = self._repairs.get(what)
+        return thread is not None and thread.is_alive()
 
     def refresh(self, conn: Connection | None = None) -> None:
         """Index papers written since the last pass (by any process), unless another
@@ -51,6 +89,11 @@ class SearchIndexes:
         else:
             with reader(self.engine).connect() as own:
                 queued = own.execute(_QUEUED).first()
+        if self.repairing("keyword"):
+            return
+        if self.keyword.needs_rebuild:  # found damaged (by this or another process)
+            self._repair_in_background("keyword", self._rebuild_keyword)
+            return
         if queued is None:
             return
         with self._lock:
@@ -76,9 +119,17 @@ class SearchIndexes:
             semantic = "ready" if self._embedder is not None else "loading"
             if not len(self.vectors):
                 semantic = "no embeddings yet (paperfeed embed)"
+        vectors = len(self.vectors)
+        if self.vectors.damage:
+            semantic = f"off: the vector index is damaged ({self.vectors.damage}); rebuilding"
+        keyword = "ready"
+        if self.keyword.needs_rebuild:
+            keyword = "rebuilding: the index was damaged"
+            keyword += f" ({self.keyword.damage})" if self.keyword.damage else ""
         return {
+            "keyword": keyword,
             "keyword_documents": self.keyword.num_docs(),
-            "vectors": len(self.vectors),
+            "vectors": vectors,
             "model": self.settings.embedding_model,
             "query_encoder": self._embedder.query_backend if self._embedder else None,
             "semantic": semantic,

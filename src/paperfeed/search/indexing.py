@@ -10,6 +10,7 @@ takes every embedding row newer than the last one it holds.
 from __future__ import annotations
 
 import fcntl
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ from paperfeed.search.vectors import VectorStore, add_vectors, new_index
 
 if TYPE_CHECKING:
     from paperfeed.config import Settings
+
+log = logging.getLogger(__name__)
 
 OUTBOX_BATCH = 5000
 COMMIT_EVERY = 100_000
@@ -64,6 +67,8 @@ def sync_keyword(
     """Index every queued paper; returns how many. Raises IndexBusy when another process
     holds the writer for longer than `wait` seconds."""
     reporter = reporter or Silent()
+    if index.needs_rebuild:  # found damaged and started afresh: every paper, not the queue
+        return rebuild_keyword(engine, index, reporter)
     pending = outbox_pending(engine)
     if not pending:
         return 0
@@ -129,6 +134,7 @@ def rebuild_keyword(engine: Engine, index: KeywordIndex, reporter: Reporter | No
         reporter.stop()
     with engine.begin() as conn:
         conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= last_seq))
+    index.rebuilt()
     return done
 
 
@@ -262,6 +268,9 @@ def _embed_batches(engine: Engine, embedder: Embedder, total: int, reporter: Rep
 def sync_vectors(engine: Engine, settings: Settings, *, rebuild: bool = False) -> int:
     """Add every embedding newer than the index's last one; rebuild: start from empty."""
     store = VectorStore(vectors_path(settings), settings.embedding_model)
+    if not rebuild and store.damage() is not None:
+        log.warning("vector index %s is damaged (%s): rebuilt", store.file, store.damage())
+        rebuild = True
     state = store.state()
     last_id = 0 if rebuild else state["last_id"]
     model = settings.embedding_model

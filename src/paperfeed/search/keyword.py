@@ -7,7 +7,10 @@ The ranking does not depend on which database holds the papers.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import shutil
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +23,8 @@ import tantivy
 
 from paperfeed.search.query import STOPWORDS, Query
 
+log = logging.getLogger(__name__)
+REBUILD_MARKER = "REBUILD"  # in the index folder: found damaged, to be filled from the database
 TITLE_BOOST = 1.0  # measured: explicit boosts above 1 lowered nDCG@10 (docs/search.md)
 WRITER_HEAP = 256 * 1024 * 1024
 # A word in more than half of the papers has an inverse document frequency of zero or less
@@ -94,8 +99,39 @@ class KeywordIndex:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        self.damage: str | None = None
+        try:
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except ValueError as exc:  # damaged files: set aside, start empty, rebuild
+            self.damage = str(exc)
+            self.index = self._start_afresh()
         self.stemmer = _stemmer()
+
+    # -- damage --------------------------------------------------------------------------
+    @property
+    def rebuild_marker(self) -> Path:
+        return self.path / REBUILD_MARKER
+
+    @property
+    def needs_rebuild(self) -> bool:
+        """Whether the index was found damaged and replaced by an empty one, not yet
+        filled again (a marker file: whichever process rebuilds it next clears it)."""
+        return self.rebuild_marker.exists()
+
+    def rebuilt(self) -> None:
+        self.rebuild_marker.unlink(missing_ok=True)
+        self.damage = None
+
+    def _start_afresh(self) -> tantivy.Index:
+        log.warning(
+            "keyword index at %s is damaged (%s): set aside, rebuilt", self.path, self.damage
+        )
+        aside = self.path.with_name(self.path.name + ".damaged")
+        shutil.rmtree(aside, ignore_errors=True)
+        os.replace(self.path, aside)
+        self.path.mkdir(parents=True)
+        self.rebuild_marker.write_text(self.damage or "damaged")
+        return tantivy.Index(self.schema, path=str(self.path), reuse=True)
 
     # -- writing -------------------------------------------------------------------------
     def writer(self, wait: float = 0.0) -> tantivy.IndexWriter:
@@ -165,6 +201,37 @@ class KeywordIndex:
         if by_date:
             return KeywordHits(ids, int(getattr(result, "count", 0) or 0))
         return KeywordHits(ids, offset + len(ids) + (1 if len(ids) == limit else 0))
+
+    def similar(
+        self, *, title: str, abstract: str, category: str | None, exclude: int, limit: int
+    ) -> list[int]:
+        """Ids of the papers most like this text in words (Tantivy's more-like-this over
+        title and abstract: its most distinctive terms, BM25), in `category` when given."""
+        self.index.reload()
+        searcher = self.index.searcher()
+        total = int(searcher.num_docs)
+        if total == 0:
+            return []
+        like = tantivy.Query.more_like_this_document_fields_query(
+            self.schema,
+            {"title": [title], "abstract": [abstract]},
+            min_doc_frequency=1,
+            max_doc_frequency=max(2, int(total * UBIQUITOUS_SHARE)),
+            min_term_frequency=1,
+            max_query_terms=25,
+            min_word_length=3,
+            stop_words=sorted(STOPWORDS),
+        )
+        parts = [
+            (tantivy.Occur.Must, like),
+            (tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, "id", exclude)),
+        ]
+        if category:
+            by_category = tantivy.Query.term_query(self.schema, "category", category)
+            parts.append((tantivy.Occur.Must, self._filter(by_category)))
+        result = searcher.search(tantivy.Query.boolean_query(parts), limit=limit)
+        addresses = [a for _score, a in result.hits]
+        return [int(v) for v in searcher.fast_field_values("id", addresses) if v is not None]
 
     def build(
         self,

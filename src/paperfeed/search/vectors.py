@@ -9,6 +9,7 @@ never sees half an index; readers memory-map it and reopen it when the file chan
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from usearch.index import Index
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+log = logging.getLogger(__name__)
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 64
@@ -75,6 +77,16 @@ class VectorStore:
             return index
         return new_index(dim)
 
+    def damage(self) -> str | None:
+        """Why the index file cannot be read (None: it can, or there is none yet)."""
+        if not self.file.exists():
+            return None
+        try:
+            index = Index.restore(str(self.file), view=True)
+        except Exception as exc:  # usearch says ValueError, RuntimeError, ...
+            return str(exc) or type(exc).__name__
+        return None if index is not None else "not a usearch index"
+
     def save(self, index: Index, last_id: int) -> None:
         """Index file first, then the state naming it: a crash in between re-adds rows."""
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -104,17 +116,26 @@ class VectorReader:
         self.store = store
         self._index: Index | None = None
         self._stamp: float | None = None
+        self.damage: str | None = None
 
     def index(self) -> Index | None:
+        """The index as the file holds it now; None while there is none, or while the file
+        is damaged (semantic search then stands aside until it is rebuilt)."""
         try:
             stamp = self.store.file.stat().st_mtime_ns
         except OSError:
             return None
         if stamp != self._stamp:
-            index = Index.restore(str(self.store.file), view=True)
-            if index is None:
-                return self._index
-            self._index, self._stamp = index, stamp
+            self._stamp = stamp
+            try:
+                index = Index.restore(str(self.store.file), view=True)
+            except Exception as exc:  # a damaged file: never an error page
+                self.damage = str(exc) or type(exc).__name__
+                log.warning("vector index %s is damaged: %s", self.store.file, self.damage)
+                self._index = None
+                return None
+            self.damage = None if index is not None else "not a usearch index"
+            self._index = index
         return self._index
 
     def __len__(self) -> int:
