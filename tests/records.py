@@ -27,6 +27,7 @@ class Rec:
     journal_ref: str | None = None
     doi: str | None = None
     deleted: bool = False
+    license: str = "http://creativecommons.org/licenses/by/4.0/"
 
     @property
     def raw_authors(self) -> str:
@@ -59,7 +60,7 @@ def arxiv_raw_metadata(r: Rec) -> str:
         f"{versions}<title>{escape(r.title)}</title><authors>{escape(r.raw_authors)}</authors>"
         f"<categories>{r.categories}</categories>{_opt('comments', r.comments)}"
         f"{_opt('journal-ref', r.journal_ref)}{_opt('doi', r.doi)}"
-        "<license>http://creativecommons.org/licenses/by/4.0/</license>"
+        f"<license>{escape(r.license)}</license>"
         f"<abstract>{escape(r.abstract)}</abstract></arXivRaw>"
     )
 
@@ -80,7 +81,7 @@ def arxiv_metadata(r: Rec) -> str:
         f"<authors>{authors}</authors><title>{escape(r.title)}</title>"
         f"<categories>{r.categories}</categories>{_opt('comments', r.comments)}"
         f"{_opt('journal-ref', r.journal_ref)}{_opt('doi', r.doi)}"
-        "<license>http://creativecommons.org/licenses/by/4.0/</license>"
+        f"<license>{escape(r.license)}</license>"
         f"<abstract>{escape(r.abstract)}</abstract></arXiv>"
     )
 
@@ -191,7 +192,7 @@ def snapshot_line(r: Rec) -> bytes:
         "doi": r.doi,
         "report-no": None,
         "categories": r.categories,
-        "license": "http://creativecommons.org/licenses/by/4.0/",
+        "license": r.license,
         "abstract": r.abstract,
         "versions": [
             {"version": f"v{i}", "created": rfc822(d)} for i, d in enumerate(r.versions, 1)

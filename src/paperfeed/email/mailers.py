@@ -128,7 +128,7 @@ class Outbox:
                 self._thread.start()
         self._queue.put(list(messages))
 
-    def close(self, timeout: float = 10) -> None:
+    def close(self, timeout: float = 5) -> None:
         """Deliver what is queued (waiting up to `timeout` seconds), then stop the thread."""
         thread = self._thread
         if thread is None:

@@ -216,7 +216,9 @@ class KeywordIndex:
             self.schema,
             {"title": [title], "abstract": [abstract]},
             min_doc_frequency=1,
-            max_doc_frequency=max(2, int(total * UBIQUITOUS_SHARE)),
+            max_doc_frequency=(
+                int(total * UBIQUITOUS_SHARE) if total >= UBIQUITOUS_MIN_DOCS else None
+            ),
             min_term_frequency=1,
             max_query_terms=25,
             min_word_length=3,

@@ -90,8 +90,16 @@ def _unescaped_dollar(text: str, frm: int, no_close: dict[str, int]) -> int:
     return at + 1
 
 
+# Control characters (but tab and line breaks): no text means them, XML cannot carry them
+# (one in a title broke every feed listing it) and PostgreSQL refuses NUL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def fold_whitespace(text: str) -> str:
-    """Collapse runs of spaces and line breaks into one space, trimmed."""
+    """Collapse runs of spaces and line breaks into one space, trimmed; control characters
+    removed."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
     # Fast path for arXiv's hard-wrapped text: single line breaks become spaces.
     folded = text.replace("\n", " ").strip()
     if "  " in folded or "\t" in folded or "\r" in folded or "\xa0" in folded:
