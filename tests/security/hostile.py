@@ -4,7 +4,7 @@ invented; each record says which attack it carries."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tests import records as R
 

@@ -22,7 +22,7 @@ def test_concurrent_first_uses_agree(tmp_path: Path) -> None:
 def test_an_empty_or_short_key_is_refused(tmp_path: Path, content: str) -> None:
     settings = Settings(data_dir=tmp_path)
     (tmp_path / "secret.key").write_text(content)
-    with pytest.raises(WeakSecret, match="secret.key"):
+    with pytest.raises(WeakSecret, match=r"secret\.key"):
         make_token(settings, "manage", 1, "a@example.org")
     with pytest.raises(WeakSecret, match="PAPERFEED_SECRET_KEY"):
         signing_secret(Settings(data_dir=tmp_path, secret_key="too-short"))
