@@ -33,23 +33,30 @@ class Inbox:
             self.messages.append(msg)  # type: ignore[arg-type]
         return "250 OK"
 
-    def to(self, address: str, wait: float = 5) -> list[EmailMessage]:
+    def to(self, address: str, wait: float = 5, count: int = 1) -> list[EmailMessage]:
+        """The messages to `address`, once there are `count` (mail leaves after the answer)."""
         deadline = time.monotonic() + wait
+        found: list[EmailMessage] = []
         while time.monotonic() < deadline:
             with self._lock:
                 found = [m for m in self.messages if m["To"] == address]
-            if found:
+            if len(found) >= count:
                 return found
             time.sleep(0.02)
-        return []
+        return found
 
-    def link(self, address: str, path: str) -> str:
-        """The link to `path` in the newest email to `address` (from its plain-text part)."""
-        msg = self.to(address)[-1]
-        text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-        match = re.search(rf"https?://\S+{re.escape(path)}\S*", text)
-        assert match, text
-        return match.group(0)
+    def link(self, address: str, path: str, wait: float = 5) -> str:
+        """The link to `path` in the newest email to `address` that has one (plain text)."""
+        deadline = time.monotonic() + wait
+        text = ""
+        while True:
+            for msg in reversed(self.to(address, wait=0.1)):
+                text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+                match = re.search(rf"https?://\S+{re.escape(path)}\S*", text)
+                if match:
+                    return match.group(0)
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"no link to {path} mailed to {address}: {text}")
 
 
 @pytest.fixture
