@@ -14,10 +14,13 @@ from fastapi import FastAPI
 
 @contextmanager
 def live_server(app: FastAPI) -> Iterator[str]:
+    """The app served as `paperfeed serve` serves it (the same uvicorn options)."""
+    from paperfeed.cli.serve import UVICORN_OPTIONS
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **UVICORN_OPTIONS))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

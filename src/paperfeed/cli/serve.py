@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -104,11 +104,9 @@ def _serve(settings: Settings, engine: Engine, host: str | None, port: int | Non
         fail(str(exc))
     host, port = host or settings.host, port or settings.port
     console.print(f"paperfeed is at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops it)")
-    # X-Forwarded-For is read by paperfeed itself, from PAPERFEED_TRUSTED_PROXIES only
-    uvicorn.run(
-        create_app(settings, engine),
-        host=host,
-        port=port,
-        log_level="warning",
-        proxy_headers=False,
-    )
+    uvicorn.run(create_app(settings, engine), host=host, port=port, **UVICORN_OPTIONS)
+
+
+# X-Forwarded-For is read by paperfeed itself, from PAPERFEED_TRUSTED_PROXIES only: uvicorn's
+# own reading believes any loopback client, which let one rotate its address at will.
+UVICORN_OPTIONS: dict[str, Any] = {"log_level": "warning", "proxy_headers": False}
