@@ -26,7 +26,21 @@ _SPAN = re.compile(
 )
 
 
-_OPENERS = re.compile(r"\$|\\[(\[]")
+# The openers still worth looking for, by which kinds can still close ($, \), \]): once a
+# kind has no closer after some position, its openers are skipped in bulk by the search.
+_OPENERS = {
+    (dollar, paren, bracket): re.compile(
+        "|".join(
+            p
+            for p, live in ((r"\$", dollar), (r"\\\(", paren), (r"\\\[", bracket))
+            if live
+        )
+    )
+    for dollar in (True, False)
+    for paren in (True, False)
+    for bracket in (True, False)
+    if dollar or paren or bracket
+}
 
 
 def split_math(text: str) -> list[str]:
@@ -38,7 +52,10 @@ def split_math(text: str) -> list[str]:
     no_close: dict[str, int] = {}  # kind -> position from which it has no closer
     n = len(text)
     while pos < n:
-        found = _OPENERS.search(text, pos)
+        live = ("$" not in no_close, "\\)" not in no_close, "\\]" not in no_close)
+        if not any(live):
+            break
+        found = _OPENERS[live].search(text, pos)
         if found is None:
             break
         start = found.start()
