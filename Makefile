@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search_speed.py --real-corpus --compare-ann 100000
 	$(BIN)/python bench/import_budget.py --sizes 10000,100000
 	$(BIN)/python bench/digest.py
+	$(BIN)/python bench/attack_costs.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts

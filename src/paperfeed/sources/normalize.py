@@ -30,11 +30,7 @@ _SPAN = re.compile(
 # kind has no closer after some position, its openers are skipped in bulk by the search.
 _OPENERS = {
     (dollar, paren, bracket): re.compile(
-        "|".join(
-            p
-            for p, live in ((r"\$", dollar), (r"\\\(", paren), (r"\\\[", bracket))
-            if live
-        )
+        "|".join(p for p, live in ((r"\$", dollar), (r"\\\(", paren), (r"\\\[", bracket)) if live)
     )
     for dollar in (True, False)
     for paren in (True, False)
