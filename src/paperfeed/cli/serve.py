@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -27,7 +28,8 @@ PortOpt = Annotated[int | None, typer.Option(help="Port to listen on (PAPERFEED_
 def serve(host: HostOpt = None, port: PortOpt = None) -> None:
     """Serve the web site and its JSON twins."""
     settings = load_settings()
-    _serve(settings, ready_engine(settings), host, port)
+    listening = _bind(settings, host, port)
+    _serve(settings, ready_engine(settings), listening)
 
 
 def up(
@@ -43,6 +45,7 @@ def up(
     from paperfeed.papers.queries import count_papers
 
     settings = load_settings()
+    listening = _bind(settings, host, port)  # a taken port is said before any work
     engine = ready_engine(settings)
     console.print(f"database ready: {engine.url.render_as_string()}")
     if harvest and not run_harvest(engine, settings, None, None, None, None):
@@ -53,7 +56,7 @@ def up(
         _embed_in_background(engine, settings)
     consumer = _start_worker(settings) if worker else None
     try:
-        _serve(settings, engine, host, port)
+        _serve(settings, engine, listening)
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
@@ -91,7 +94,27 @@ def _embed_in_background(engine: Engine, settings: Settings) -> None:
     threading.Thread(target=work, name="embed", daemon=True).start()
 
 
-def _serve(settings: Settings, engine: Engine, host: str | None, port: int | None) -> None:
+def _bind(settings: Settings, host: str | None, port: int | None) -> socket.socket:
+    """The listening socket, bound before anything is printed or started: a port already
+    taken (a second `make run`) is one clear line, not a trace after "paperfeed is at"."""
+    from paperfeed.cli.common import fail
+
+    host, port = host or settings.host, port or settings.port
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        fail(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} — is paperfeed already "
+            f"running there? Stop it, or choose another port with --port {port + 1}."
+        )
+    sock.listen(2048)
+    return sock
+
+
+def _serve(settings: Settings, engine: Engine, listening: socket.socket) -> None:
     import uvicorn
 
     from paperfeed.app import create_app
@@ -102,9 +125,10 @@ def _serve(settings: Settings, engine: Engine, host: str | None, port: int | Non
         signing_secret(settings)  # made now, or refused now: not on a visitor's request
     except WeakSecret as exc:
         fail(str(exc))
-    host, port = host or settings.host, port or settings.port
+    host, port = listening.getsockname()[:2]
     console.print(f"paperfeed is at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops it)")
-    uvicorn.run(create_app(settings, engine), host=host, port=port, **UVICORN_OPTIONS)
+    config = uvicorn.Config(create_app(settings, engine), **UVICORN_OPTIONS)
+    uvicorn.Server(config).run(sockets=[listening])
 
 
 # X-Forwarded-For is read by paperfeed itself, from PAPERFEED_TRUSTED_PROXIES only: uvicorn's

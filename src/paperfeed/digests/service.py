@@ -38,6 +38,15 @@ def normal_email(text: str) -> str:
     return email
 
 
+def subscription_of(session: Session, email: str) -> Subscription | None:
+    """The subscription of this address, if any (nothing is created)."""
+    try:
+        email = normal_email(email)
+    except DigestError:
+        return None
+    return session.scalars(select(Subscription).where(Subscription.email == email)).first()
+
+
 def subscribe(
     session: Session,
     settings: Settings,

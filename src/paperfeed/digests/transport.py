@@ -129,8 +129,19 @@ class _Raw(Message):
     """A ready message passed through the Message interface of the mailers."""
 
     def __init__(self, to: str, data: bytes) -> None:
-        super().__init__(to=to, subject="", text="", html="")
+        parsed = cast(ModernMessage, message_from_bytes(data, policy=default_policy))
+        super().__init__(
+            to=to,
+            subject=str(parsed["Subject"] or ""),
+            text=_part(parsed, "plain"),
+            html=_part(parsed, "html"),
+        )
         self._data = data
 
     def to_email(self, sender: str) -> ModernMessage:
         return cast(ModernMessage, message_from_bytes(self._data, policy=default_policy))
+
+
+def _part(message: ModernMessage, kind: str) -> str:
+    body = message.get_body((kind,))
+    return str(body.get_content()) if body is not None else ""

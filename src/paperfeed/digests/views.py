@@ -192,7 +192,25 @@ def unsubscribe(request: Request, token: str = "") -> Response:
 def account_digest(
     request: Request, account: Annotated[Account, Depends(required_account)]
 ) -> Response:
-    """From account settings: the account's digest (confirmed at once if the address is)."""
+    """From account settings: the account's digest page when it has one; otherwise the
+    choice of daily or weekly, which only its POST turns into a subscription."""
+    settings = request.app.state.settings
+    with Session(request.app.state.read_engine) as session:
+        sub = service.subscription_of(session, account.email)
+        found = (sub.id, sub.email) if sub is not None and sub.unsubscribed_at is None else None
+    if found is not None:
+        manage = make_token(settings, "manage", *found)
+        return RedirectResponse(f"/digests/manage?token={manage}", status_code=303)
+    return _page(request, "digests/start.html", title="Your email digest", email=account.email)
+
+
+@router.post("/account/digest", dependencies=[Csrf])
+def account_digest_subscribe(
+    request: Request,
+    account: Annotated[Account, Depends(required_account)],
+    frequency: Annotated[str, Form(pattern="^(daily|weekly)$")] = "daily",
+) -> Response:
+    """Subscribe the account (confirmed at once when its address is), then its digest page."""
     settings = request.app.state.settings
     with Session(request.app.state.engine) as session, session.begin():
         sub, messages = service.subscribe(
@@ -203,6 +221,7 @@ def account_digest(
             user_id=account.id,
             confirmed=account.verified,
         )
+        sub.frequency = frequency
         sub_id, email = sub.id, sub.email
     if messages:
         request.app.state.outbox.send(messages)
@@ -210,7 +229,7 @@ def account_digest(
             request, "Check your email", "Confirm your address first: we sent you a link."
         )
     manage = make_token(settings, "manage", sub_id, email)
-    return RedirectResponse(f"/digests/manage?token={manage}", status_code=303)
+    return RedirectResponse(f"/digests/manage?token={manage}&confirmed=1", status_code=303)
 
 
 @router.get("/admin/digests")

@@ -68,7 +68,16 @@ class ConsoleMailer:
 
     def send(self, messages: Sequence[Message]) -> None:
         for message in messages:
-            print(f"--- email to {message.to}: {message.subject}\n{message.text}", file=sys.stderr)
+            html = (
+                f"\n(and an HTML part of {len(message.html):,} characters: "
+                "PAPERFEED_MAIL_BACKEND=file keeps whole messages as .eml files)"
+                if message.html
+                else ""
+            )
+            print(
+                f"--- email to {message.to}: {message.subject}\n{message.text}{html}",
+                file=sys.stderr,
+            )
 
 
 class FileMailer:
