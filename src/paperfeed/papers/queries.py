@@ -115,16 +115,39 @@ def category_counts(
 
 
 def latest_day(conn: Connection, on_or_before: date) -> date | None:
-    return conn.execute(
-        select(func.max(papers.c.feed_date)).where(papers.c.feed_date <= on_or_before)
-    ).scalar_one_or_none()
+    """The newest day with papers on its list, announced or submitted by a member."""
+    _counts, subs, _users = _community()
+    days = [
+        conn.execute(
+            select(func.max(papers.c.feed_date)).where(papers.c.feed_date <= on_or_before)
+        ).scalar_one_or_none(),
+        conn.execute(
+            select(func.max(subs.c.submitted_on)).where(subs.c.submitted_on <= on_or_before)
+        ).scalar_one_or_none(),
+    ]
+    found = [_day(d) for d in days if d is not None]
+    return max(found) if found else None
 
 
 def neighbour_days(conn: Connection, start: date, end: date) -> tuple[date | None, date | None]:
-    """The nearest feed days with papers before `start` and after `end`."""
-    before = conn.execute(select(func.max(papers.c.feed_date)).where(papers.c.feed_date < start))
-    after = conn.execute(select(func.min(papers.c.feed_date)).where(papers.c.feed_date > end))
-    return before.scalar_one_or_none(), after.scalar_one_or_none()
+    """The nearest days with papers on their list (announced or submitted) before `start`
+    and after `end`."""
+    _counts, subs, _users = _community()
+    before = [
+        conn.execute(select(func.max(col)).where(col < start)).scalar_one_or_none()
+        for col in (papers.c.feed_date, subs.c.submitted_on)
+    ]
+    after = [
+        conn.execute(select(func.min(col)).where(col > end)).scalar_one_or_none()
+        for col in (papers.c.feed_date, subs.c.submitted_on)
+    ]
+    earlier = [_day(d) for d in before if d is not None]
+    later = [_day(d) for d in after if d is not None]
+    return (max(earlier) if earlier else None), (min(later) if later else None)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def papers_by_author(conn: Connection, name: str, *, page: int, page_size: int) -> PaperPage:
