@@ -22,9 +22,9 @@ from paperfeed.api.schemas import (
 )
 from paperfeed.api.schemas import hf_paper as to_hf_paper
 from paperfeed.community.comments import comment_counts, thread
-from paperfeed.community.submissions import submission_of
+from paperfeed.community.submissions import submission_of, submissions_of
 from paperfeed.community.trending import score_papers, trending
-from paperfeed.community.votes import vote_count
+from paperfeed.community.votes import vote_count, vote_counts
 from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
@@ -91,7 +91,7 @@ def daily_papers(
     period = _period(date, week, month, conn)
     if sort == "trending":
         rows = _trending_rows(conn, period, submitter, p, limit)
-    else:
+    else:  # publishedAt: newest on the list first, as Hugging Face sorts it
         rows = queries.list_papers(
             conn,
             period.start,
@@ -100,6 +100,7 @@ def daily_papers(
             page=p + 1,
             page_size=limit,
             submitter=submitter,
+            order="published",
         ).papers
     counts = comment_counts(conn, [r["id"] for r in rows])
     base = _base(request)
@@ -155,8 +156,11 @@ def _search_body(request: Request, query: SearchQuery, sort: str, limit: int) ->
             indexes = request.app.state.search
             page = search_papers(conn, query, indexes=indexes, sort=sort, page=1, page_size=limit)
             rows = page.papers
+        rows, counts = with_community(conn, rows)
     base = _base(request)
-    return orjson.dumps([hf_daily(r, base).model_dump(mode="json") for r in rows])
+    return orjson.dumps(
+        [hf_daily(r, base, counts.get(r["id"], 0)).model_dump(mode="json") for r in rows]
+    )
 
 
 @router.get(
@@ -179,6 +183,7 @@ def list_papers(
         )
     rows = [dict(r) for r in conn.execute(stmt.limit(limit + 1)).mappings()]
     more, rows = len(rows) > limit, rows[:limit]
+    rows, _counts = with_community(conn, rows)
     response = _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in rows])
     if more:
         nxt = _encode_cursor(rows[-1]["feed_date"].isoformat(), rows[-1]["id"])
@@ -254,7 +259,8 @@ def author_api(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Response:
     result = queries.papers_by_author(conn, name[:300], page=p + 1, page_size=limit)
-    return _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in result.papers])
+    rows, _counts = with_community(conn, result.papers)
+    return _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in rows])
 
 
 class CommentLatest(BaseModel):
@@ -316,12 +322,8 @@ def similar_api(
     request: Request, paper_id: PaperId, conn: Conn, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> Response:
     row = paper_row(conn, paper_id)
-    return _json(
-        [
-            hf_listed(r, _base(request)).model_dump(mode="json")
-            for r in similar_papers(conn, row, limit, request.app.state.search)
-        ]
-    )
+    rows, _counts = with_community(conn, similar_papers(conn, row, limit, request.app.state.search))
+    return _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in rows])
 
 
 @router.get(
@@ -346,6 +348,27 @@ def paper_row(conn: Connection, paper_id: str) -> dict[str, Any]:
     row["submitted_by"] = submission.get("display_name")
     row["submitted_at"] = submission.get("submitted_at")
     return row
+
+
+def with_community(
+    conn: Connection, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The rows with their upvotes and submitter (as the day's list and /api/papers/{id}
+    have them), and their comment counts: three queries for the whole list."""
+    ids = [r["id"] for r in rows]
+    votes, subs = vote_counts(conn, ids), submissions_of(conn, ids)
+    out = []
+    for r in rows:
+        sub = subs.get(r["id"], {})
+        out.append(
+            {
+                **r,
+                "upvotes": votes.get(r["id"], 0),
+                "submitted_by": sub.get("display_name"),
+                "submitted_at": sub.get("submitted_at"),
+            }
+        )
+    return out, comment_counts(conn, ids)
 
 
 def _is_date(text: str) -> bool:

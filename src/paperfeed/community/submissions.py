@@ -45,7 +45,13 @@ def submit(
     if existing:
         return SubmitResult(arxiv_id, False, existing["submitted_on"], existing["display_name"])
     first = paper["published_at"] or paper["updated_at"]
-    if first is not None and now - first > timedelta(days=max_age_days):
+    if first is None:  # without a date the age limit cannot be checked: refused, not waved
+        raise AccountError(
+            f"arXiv gave no date for arXiv:{arxiv_id}, so it cannot be checked against the "
+            f"{max_age_days}-day limit for submissions.",
+            "paper",
+        )
+    if now - first > timedelta(days=max_age_days):
         raise AccountError(
             f"Only papers from the last {max_age_days} days can be submitted; "
             f"arXiv:{arxiv_id} appeared on {first.date()}.",
@@ -77,6 +83,23 @@ def submission_of(conn: Connection, paper_id: int) -> dict[str, Any] | None:
         .first()
     )
     return dict(row) if row else None
+
+
+def submissions_of(conn: Connection, paper_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """submission_of for many papers at once (the papers that have one)."""
+    if not paper_ids:
+        return {}
+    rows = conn.execute(
+        select(
+            submissions.c.paper_id,
+            submissions.c.submitted_on,
+            submissions.c.submitted_at,
+            users.c.display_name,
+        )
+        .outerjoin(users, users.c.id == submissions.c.user_id)
+        .where(submissions.c.paper_id.in_(paper_ids))
+    ).mappings()
+    return {r["paper_id"]: dict(r) for r in rows}
 
 
 def fetch_if_missing(engine: Engine, settings: Settings, arxiv_id: str) -> None:

@@ -59,19 +59,21 @@ def list_papers(
     page: int,
     page_size: int,
     submitter: str | None = None,
+    order: str = "upvotes",
 ) -> PaperPage:
-    """Papers that joined the feed between start and end, inclusive (announced then, or
-    submitted by a member then): most upvoted first, then newest."""
+    """Papers that joined the feed between start and end, inclusive: a member's submission
+    on the day it was submitted (and only then), any other paper on its announcement day.
+    Most upvoted first, then newest; or newest first (`order="published"`).
+    `submitter`: a member's display name or handle, or "arXiv" for the papers no member
+    submitted."""
     counts, subs, users = _community()
     in_period = or_(
-        and_(papers.c.feed_date >= start, papers.c.feed_date <= end),
+        and_(subs.c.submitted_on.is_(None), papers.c.feed_date >= start, papers.c.feed_date <= end),
         and_(subs.c.submitted_on >= start, subs.c.submitted_on <= end),
     )
     conds = [in_period] + ([_in_category(category)] if category else [])
     if submitter:
-        conds.append(
-            subs.c.user_id.in_(select(users.c.id).where(users.c.display_name == submitter))
-        )
+        conds.append(_submitted_by(conn, submitter, subs, users))
     base = select(papers.c.id).outerjoin(subs, subs.c.paper_id == papers.c.id).where(*conds)
     total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     upvotes = func.coalesce(counts.c.n, 0).label("upvotes")
@@ -88,8 +90,8 @@ def list_papers(
         .outerjoin(users, users.c.id == subs.c.user_id)
         .where(*conds)
         .order_by(
-            upvotes.desc(),
-            papers.c.feed_date.desc(),
+            *([] if order == "published" else [upvotes.desc()]),
+            func.coalesce(subs.c.submitted_on, papers.c.feed_date).desc(),
             papers.c.published_at.desc(),
             papers.c.id.desc(),
         )
@@ -97,6 +99,24 @@ def list_papers(
         .offset((page - 1) * page_size)
     ).mappings()
     return PaperPage([dict(r) for r in rows], total, page, page_size)
+
+
+def _submitted_by(conn: Connection, submitter: str, subs: Any, users: Any) -> Any:
+    """Papers submitted by this member (display name, or the handle the API shows), or,
+    for "arXiv", the papers no member submitted (the API shows arXiv as their submitter)."""
+    wanted = submitter.strip()
+    if wanted.lower() == "arxiv":
+        return subs.c.paper_id.is_(None)
+    handle = "".join(ch for ch in wanted.lower() if ch.isalnum())
+    submitters = conn.execute(
+        select(users.c.id, users.c.display_name).where(users.c.id.in_(select(subs.c.user_id)))
+    )
+    members = [
+        user_id
+        for user_id, name in submitters
+        if name == wanted or "".join(ch for ch in name.lower() if ch.isalnum()) == handle
+    ]
+    return subs.c.user_id.in_(members or [-1])
 
 
 def category_counts(
