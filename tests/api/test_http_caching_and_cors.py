@@ -40,12 +40,15 @@ def test_cursor_pagination_walks_every_paper_once(client: TestClient) -> None:
     assert len(seen) == 5 and len(set(seen)) == 5
 
 
-def test_feeds_answer_if_modified_since(client: TestClient) -> None:
-    first = client.get("/feeds/daily.atom")
-    stamp = first.headers["last-modified"]
-    assert client.get("/feeds/daily.atom", headers={"If-Modified-Since": stamp}).status_code == 304
-    old = "Mon, 01 Jan 2001 00:00:00 GMT"
-    assert client.get("/feeds/daily.atom", headers={"If-Modified-Since": old}).status_code == 200
+def test_validators_are_truthful_on_feeds_twins_and_pages(client: TestClient) -> None:
+    for url in ["/papers/2608.00001.json", "/papers/2608.00001.md", "/papers/2608.00001.bib",
+                "/papers/2608.00001", "/papers/date/2026-08-04"]:  # fmt: skip
+        first = client.get(url)
+        etag = first.headers["etag"]
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304, url
+    feed = client.get("/feeds/category/cs.LG.atom")
+    assert "last-modified" not in feed.headers  # dates of papers do not date a list
+    assert client.get("/papers/2608.00001").headers["cache-control"] == "private, no-cache"
 
 
 def test_paper_as_markdown_for_every_id_form(client: TestClient) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, time
-from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -48,51 +49,59 @@ def _feed(
     papers: list[dict[str, Any]],
     kind: str,
 ) -> Response:
+    """The feed of `papers`. `page_url`: the HTML page it follows (the RSS channel link);
+    `self_path`: the feed's own address with its query (its id and self link, so each
+    distinct feed has its own). RSS readers take an item's title and description as HTML:
+    text is escaped for HTML, then for XML; Atom says type="text" and needs no more.
+    Validator: the ETag of the body (a Last-Modified from paper dates stayed put when a
+    list gained an older paper, so a client checking dates missed new content)."""
     base = str(request.app.state.settings.base_url).rstrip("/")
+    as_html = kind == "rss"
     fg = FeedGenerator()
+    fg.load_extension("dc")
     fg.id(f"{base}{self_path}")
     title = xml_text(title)
     fg.title(f"{title} · {request.app.state.settings.site_name}")
-    fg.link(href=f"{base}{page_url}", rel="alternate")
     fg.link(href=f"{base}{self_path}", rel="self")
+    fg.link(href=f"{base}{page_url}", rel="alternate")  # RSS's channel link: the page
     fg.description(title)
     fg.language("en")
     fg.updated(_updated(papers))
     for paper in reversed(papers):  # feedgen prepends: keep the page's order
-        entry = fg.add_entry()
-        link = f"{base}/papers/{paper['arxiv_id']}"
-        entry.id(link)
-        entry.guid(link, permalink=True)
-        entry.title(xml_text(paper["title"]))
-        entry.link(href=link)
-        entry.summary(xml_text(paper["abstract"] or paper["title"]))
-        for author in paper["authors"][:20]:
-            entry.author(name=xml_text(author["name"]))
-        when = paper.get("published_at") or _day_start(paper)
-        entry.published(when)
-        entry.updated(paper.get("updated_at") or when)
-        for cat in paper["categories"].split():
-            entry.category(term=cat)
-    updated = _updated(papers)
-    last_modified = format_datetime(updated.astimezone(UTC), usegmt=True)
-    since = request.headers.get("if-modified-since")
-    if since and not request.headers.get("if-none-match") and _not_after(updated, since):
-        return Response(status_code=304, headers={"Last-Modified": last_modified})
+        _entry(fg, paper, base, as_html)
     body = fg.atom_str(pretty=False) if kind == "atom" else fg.rss_str(pretty=False)
-    return Response(
-        body, media_type=f"{FORMATS[kind]}; charset=utf-8", headers={"Last-Modified": last_modified}
-    )
+    return Response(body, media_type=f"{FORMATS[kind]}; charset=utf-8")
 
 
-def _not_after(updated: datetime, header: str) -> bool:
-    """True when nothing changed since the If-Modified-Since date (HTTP dates are in seconds)."""
-    try:
-        since = parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return False
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
-    return updated.replace(microsecond=0) <= since
+def _entry(fg: FeedGenerator, paper: dict[str, Any], base: str, as_html: bool) -> None:
+    def text(value: str) -> str:
+        value = xml_text(value)
+        return html.escape(value, quote=False) if as_html else value
+
+    entry = fg.add_entry()
+    link = f"{base}/papers/{paper['arxiv_id']}"
+    entry.id(link)
+    entry.guid(link, permalink=True)
+    entry.title(text(paper["title"]))
+    entry.link(href=link)
+    entry.summary(text(paper["abstract"] or paper["title"]))
+    for author in paper["authors"]:  # every author, in order
+        name = xml_text(author["name"])
+        if as_html:
+            entry.dc.dc_creator(name)
+        else:
+            entry.author(name=name)
+    when = paper.get("published_at") or _day_start(paper)
+    entry.published(when)
+    entry.updated(paper.get("updated_at") or when)
+    for cat in paper["categories"].split():
+        entry.category(term=cat)
+
+
+def _self(path: str, **query: str | None) -> str:
+    """A feed's own address: its path percent-encoded, its query in a fixed order."""
+    kept = {k: v for k, v in query.items() if v}
+    return quote(path) + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _day_start(paper: dict[str, Any]) -> datetime:
@@ -118,8 +127,8 @@ def daily(
     return _feed(
         request,
         f"Papers of {day.isoformat()}" + (f" in {cat}" if cat else ""),
-        "/papers",
-        f"/feeds/daily.{_fmt(kind)}",
+        "/papers" + (f"?{urlencode({'cat': cat})}" if cat else ""),
+        _self(f"/feeds/daily.{_fmt(kind)}", cat=cat),
         result.papers,
         kind,
     )
@@ -132,7 +141,7 @@ def trending_feed(request: Request, kind: str, conn: Conn) -> Response:
         request,
         "Trending papers",
         "/papers/trending",
-        f"/feeds/trending.{_fmt(kind)}",
+        _self(f"/feeds/trending.{_fmt(kind)}"),
         [s.paper for s in ranked],
         kind,
     )
@@ -149,8 +158,8 @@ def search_feed(
     return _feed(
         request,
         f"Search: {q}",
-        f"/search?q={q}",
-        f"/feeds/search.{_fmt(kind)}",
+        f"/search?{urlencode({'q': q})}",
+        _self(f"/feeds/search.{_fmt(kind)}", q=q),
         result.papers,
         kind,
     )
@@ -168,8 +177,8 @@ def category_feed(request: Request, category: str, kind: str, conn: Conn) -> Res
     return _feed(
         request,
         f"Latest in {category}",
-        f"/papers?cat={category}",
-        f"/feeds/category/{category}.{_fmt(kind)}",
+        f"/papers?{urlencode({'cat': category})}",
+        _self(f"/feeds/category/{category}.{_fmt(kind)}"),
         result.papers,
         kind,
     )
@@ -181,8 +190,8 @@ def author_feed(request: Request, name: str, kind: str, conn: Conn) -> Response:
     return _feed(
         request,
         f"Papers by {name}",
-        f"/authors/{name}",
-        f"/feeds/author/{name}.{_fmt(kind)}",
+        f"/authors/{quote(name)}",
+        _self(f"/feeds/author/{name}.{_fmt(kind)}"),
         result.papers,
         kind,
     )

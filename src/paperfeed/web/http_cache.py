@@ -1,4 +1,5 @@
-"""ETag and 304 Not Modified for the read API and the feeds; CORS is FastAPI's middleware."""
+"""ETag and 304 Not Modified for every read (pages, their .json/.md/.bib twins, the API, the
+feeds); CORS is FastAPI's middleware."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import hashlib
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CACHED_PREFIXES = ("/api/", "/feeds/")
-CACHE_CONTROL = "public, max-age=60"
+SHARED_PREFIXES = ("/api/", "/feeds/")  # the same for everyone: caches may keep a minute
+SHARED = "public, max-age=60"
+PERSONAL = "private, no-cache"  # pages may show who is logged in: revalidate each time
+SKIPPED_PREFIXES = ("/static/", "/api/docs")  # StaticFiles sends its own validators
+KEPT_ON_304 = (b"set-cookie", b"vary", b"content-security-policy")
 
 
 class ETagMiddleware:
-    """A weak ETag of the body on successful reads under CACHED_PREFIXES; 304 when the
-    client already has it. A plain ASGI middleware: it holds such a response until its
-    body is complete, and passes every other one through untouched."""
+    """A weak ETag of the body on every successful read; 304 when the client already has
+    it. A plain ASGI middleware: it holds such a response until its body is complete, and
+    passes every other one through untouched."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -23,7 +27,7 @@ class ETagMiddleware:
         if (
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
-            or not scope["path"].startswith(CACHED_PREFIXES)
+            or scope["path"].startswith(SKIPPED_PREFIXES)
         ):
             await self.app(scope, receive, send)
             return
@@ -45,21 +49,25 @@ class ETagMiddleware:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            await _send_tagged(send, start, b"".join(chunks), wanted, scope["method"])
+            control = SHARED if scope["path"].startswith(SHARED_PREFIXES) else PERSONAL
+            await _send_tagged(send, start, b"".join(chunks), wanted, scope["method"], control)
 
         await self.app(scope, receive, send_tagged)
 
 
-async def _send_tagged(send: Send, start: Message, body: bytes, wanted: str, method: str) -> None:
+async def _send_tagged(
+    send: Send, start: Message, body: bytes, wanted: str, method: str, control: str
+) -> None:
     etag = f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
     if etag in [t.strip() for t in wanted.split(",")] or wanted.strip() == "*":
-        headers = [(b"etag", etag.encode()), (b"cache-control", CACHE_CONTROL.encode())]
+        kept = [(k, v) for k, v in start.get("headers", []) if k.lower() in KEPT_ON_304]
+        headers = [(b"etag", etag.encode()), (b"cache-control", control.encode()), *kept]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
     tagged = MutableHeaders(scope=start)
     tagged["etag"] = etag
-    tagged["cache-control"] = CACHE_CONTROL
+    tagged.setdefault("cache-control", control)
     if method == "GET":  # a HEAD response keeps the length its GET would have
         tagged["content-length"] = str(len(body))
     await send(start)
