@@ -68,9 +68,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.add_middleware(ETagMiddleware)
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD"],
-        allow_headers=["*"],
+        allow_origins=["*"],  # reads, and token writes (no cookies: a bearer token)
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Link"],
     )
     # level 1 (nginx's default), not Starlette's 9: a 70 kB 20-paper search answer takes

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("paperfeed.web")
 
@@ -25,13 +26,34 @@ def wants_json(request: Request) -> bool:
     )
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
+def error_response(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
     if wants_json(request):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
+        return JSONResponse(
+            {"error": message, "status": status}, status_code=status, headers=headers
+        )
     templates = request.app.state.templates
     return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message}, status_code=status
+        request,
+        "error.html",
+        {"status": status, "message": message},
+        status_code=status,
+        headers=headers,
     )
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers at this path (Starlette names only the first route's):
+    the path matched as each method in turn."""
+    methods = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(r.matches(scope)[0] == Match.FULL for r in request.app.router.routes):
+            methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def install(app: FastAPI) -> None:
@@ -42,7 +64,13 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "Request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = f"Nothing here: {request.url.path}"
-        return error_response(request, exc.status_code, message)
+        headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            allow = allowed_methods(request)
+            headers = {**(headers or {}), "Allow": allow}
+            if message == "Method Not Allowed":
+                message = f"{request.method} is not answered at {request.url.path}; {allow} are"
+        return error_response(request, exc.status_code, message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

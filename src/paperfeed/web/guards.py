@@ -61,7 +61,10 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        exchange = _Exchange(scope, receive, send, self.limit_for(scope["path"]))
+        head = scope["method"] == "HEAD"
+        if head:  # HEAD wherever GET works: answered as GET, without the body
+            scope = {**scope, "method": "GET"}
+        exchange = _Exchange(scope, receive, send, self.limit_for(scope["path"]), head)
         refusal = exchange.refusal_up_front()
         if refusal is not None:
             await exchange.refuse(refusal)
@@ -79,8 +82,11 @@ class RequestGuard:
 
 
 class _Exchange:
-    def __init__(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    def __init__(
+        self, scope: Scope, receive: Receive, send: Send, limit: int, head: bool = False
+    ) -> None:
         self.scope, self._receive, self._send, self.limit = scope, receive, send, limit
+        self.head = head
         self.headers = {k.lower(): v for k, v in scope.get("headers", [])}
         self.started = False
         self.refused: Refusal | None = None
@@ -131,6 +137,8 @@ class _Exchange:
         if message["type"] == "http.response.start":
             self.started = True
             message = {**message, "headers": _with_security_headers(self.scope, message)}
+        elif message["type"] == "http.response.body" and self.head:
+            message = {**message, "body": b""}
         await self._send(message)
 
     async def refuse(self, refusal: Refusal) -> None:
