@@ -43,7 +43,7 @@ def test_authors_and_trending_endpoints(client: TestClient) -> None:
 
 def test_bibtex_of_lists_and_searches(client: TestClient) -> None:
     day = client.get("/papers/date/2026-08-04.bib")
-    assert day.headers["content-type"].startswith("application/x-bibtex")
+    assert day.headers["content-type"].startswith("text/x-bibtex; charset=utf-8")
     assert day.text.count("@") == 2 and "eprint = {2608.00001}" in day.text
     found = client.get("/search.bib?q=Friday").text
     assert found.count("@") == 1 and "eprint = {2608.00004}" in found

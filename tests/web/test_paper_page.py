@@ -39,7 +39,7 @@ def test_json_and_bibtex_twins(client: TestClient) -> None:
     assert data["version"] == 2 and [v["version"] for v in data["versions"]] == [1, 2]
     assert data["categories"] == ["cs.LG", "stat.ML"]
     bib = client.get("/papers/2608.00001.bib")
-    assert bib.headers["content-type"].startswith("application/x-bibtex")
+    assert bib.headers["content-type"].startswith("text/x-bibtex; charset=utf-8")
     assert "eprint = {2608.00001}" in bib.text and "author = {Jane Doe and John Roe}" in bib.text
 
 

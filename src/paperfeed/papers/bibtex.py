@@ -19,7 +19,36 @@ def citation_key(paper: dict[str, Any]) -> str:
     return _ascii(f"{last}{year}{words[0] if words else ''}").lower()
 
 
-def bibtex_entry(paper: dict[str, Any]) -> str:
+MEDIA_TYPE = "text/x-bibtex; charset=utf-8"
+
+
+def bibtex_file(papers: list[dict[str, Any]]) -> str:
+    """Entries for all these papers, each key unique in the file: a key already taken gets
+    a, b, c… (wang2026learning, wang2026learninga), as reference managers do."""
+    taken: set[str] = set()
+    entries = []
+    for paper in papers:
+        key = base = citation_key(paper)
+        n = 0
+        while key in taken:
+            key = base + _suffix(n)
+            n += 1
+        taken.add(key)
+        entries.append(bibtex_entry(paper, key))
+    return "\n".join(entries)
+
+
+def _suffix(n: int) -> str:
+    """a..z, then aa, ab, …"""
+    letters = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(97 + r) + letters
+    return letters
+
+
+def bibtex_entry(paper: dict[str, Any], key: str | None = None) -> str:
     fields = [
         ("title", "{" + _escape(paper["title"]) + "}"),
         ("author", " and ".join(_escape(a["name"]) for a in paper.get("authors") or [])),
@@ -33,7 +62,7 @@ def bibtex_entry(paper: dict[str, Any]) -> str:
     ]
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
     kind = "article" if paper.get("journal_ref") else "misc"
-    return f"@{kind}{{{citation_key(paper)},\n{body}\n}}\n"
+    return f"@{kind}{{{key or citation_key(paper)},\n{body}\n}}\n"
 
 
 def _year(paper: dict[str, Any]) -> int:

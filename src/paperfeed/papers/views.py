@@ -14,7 +14,8 @@ from paperfeed.community.comments import thread
 from paperfeed.community.submissions import submission_of
 from paperfeed.community.votes import vote_count, voted_papers
 from paperfeed.papers import periods, queries
-from paperfeed.papers.bibtex import bibtex_entry
+from paperfeed.papers.bibtex import MEDIA_TYPE as BIBTEX
+from paperfeed.papers.bibtex import bibtex_entry, bibtex_file
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.markdown import paper_markdown
 from paperfeed.papers.render import code_links
@@ -116,7 +117,7 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
             f"(an operator can add it with: paperfeed fetch {parsed.base})",
         )
     if fmt == "bib":
-        return PlainTextResponse(bibtex_entry(row), media_type="application/x-bibtex")
+        return PlainTextResponse(bibtex_entry(row), media_type=BIBTEX)
     if fmt == "md":
         base = str(request.app.state.settings.base_url).rstrip("/")
         return PlainTextResponse(
@@ -147,6 +148,9 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
     )
 
 
+WHOLE_LIST = 100_000  # a month of every arXiv category is about 25,000 papers
+
+
 def _period_page(
     request: Request, conn: Conn, kind: str, text: str, cat: str | None, page: int
 ) -> Response:
@@ -162,11 +166,14 @@ def _list(
     request: Request, conn: Conn, period: periods.Period, cat: str | None, page: int, fmt: str
 ) -> Response:
     size = request.app.state.settings.page_size
+    if fmt == "bib":  # the whole list, not one page of it
+        whole = queries.list_papers(
+            conn, period.start, period.end, category=cat, page=1, page_size=WHOLE_LIST
+        )
+        return bibtex_list(whole.papers)
     result = queries.list_papers(
         conn, period.start, period.end, category=cat, page=page, page_size=size
     )
-    if fmt == "bib":
-        return bibtex_list(result.papers)
     prev_url, next_url = _neighbours(conn, period)
     if fmt == "json":
         out = PaperListOut(
@@ -209,8 +216,7 @@ def _neighbours(conn: Conn, period: periods.Period) -> tuple[str | None, str | N
 
 
 def bibtex_list(rows: list[dict[str, Any]]) -> Response:
-    body = "\n".join(bibtex_entry(r) for r in rows)
-    return PlainTextResponse(body, media_type="application/x-bibtex")
+    return PlainTextResponse(bibtex_file(rows), media_type=BIBTEX)
 
 
 def _flash(request: Request) -> str | None:
