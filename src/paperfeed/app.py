@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from paperfeed import __version__
 from paperfeed.api import views as api_views
 from paperfeed.api import write as api_write
+from paperfeed.api.docs import install_docs
 from paperfeed.community import views_accounts as account_views
 from paperfeed.community import views_papers as community_views
 from paperfeed.config import Settings
@@ -52,7 +53,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         lifespan=lifespan,
         title="paperfeed",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # served below, with its assets from paperfeed (no CDN)
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
@@ -79,6 +80,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=1)
     app.add_middleware(RequestGuard, max_body=settings.max_body_bytes, body_limits={})
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    install_docs(app)
     errors.install(app)
     app.include_router(api_write.router)
     app.include_router(api_views.router)

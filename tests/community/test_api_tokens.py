@@ -38,15 +38,17 @@ def test_token_writes_through_the_api_and_revoking_stops_it(
     r = client.post("/api/papers/2611.05555/comment", json={"comment": "Nice *one*"}, headers=auth)
     assert r.status_code == 201
     first = r.json()["newMessage"]
-    assert first["data"]["html"] == "<p>Nice <em>one</em></p>\n"
+    assert first["data"]["latest"]["html"] == "<p>Nice <em>one</em></p>\n"
+    assert first["author"]["fullname"] == "Bot Owner" and first["type"] == "comment"
     r = client.post(
         f"/api/papers/2611.05555/comment/{first['id']}/reply",
         json={"comment": "and a reply"},
         headers=auth,
     )
-    assert r.json()["newMessage"]["parentCommentId"] == first["id"]
+    assert r.json()["newMessage"]["data"]["parentCommentId"] == first["id"]
     listed = client.get("/api/papers/2611.05555/comments").json()
-    assert [(c["author"]["name"], c["parentCommentId"]) for c in listed] == [
+    assert listed[0].keys() == first.keys()  # one shape, listed or just made
+    assert [(c["author"]["fullname"], c["data"].get("parentCommentId")) for c in listed] == [
         ("Bot Owner", None),
         ("Bot Owner", first["id"]),
     ]

@@ -90,6 +90,60 @@ class HfListedPaper(HfModel):
     thumbnailUrl: str | None = None
 
 
+class HfCommentLatest(HfModel):
+    raw: str
+    html: str
+    updatedAt: datetime
+
+
+class HfCommentData(HfModel):
+    edited: bool
+    hidden: bool = False
+    latest: HfCommentLatest
+    numEdits: int = 0
+    editors: list[str] = []
+    reactions: list[Any] = []
+    parentCommentId: str | None = None
+
+
+class HfComment(HfModel):
+    """A comment as Hugging Face shapes one, in the list and when it is created."""
+
+    id: str
+    createdAt: datetime
+    type: str = "comment"
+    author: HfUser
+    data: HfCommentData
+
+
+class HfNewComment(HfModel):
+    newMessage: HfComment
+
+
+def hf_comment(
+    *,
+    comment_id: int,
+    created_at: datetime,
+    author: str,
+    raw: str,
+    html: str,
+    edited: bool,
+    parent: int | None,
+    base_url: str,
+) -> HfComment:
+    return HfComment(
+        id=str(comment_id),
+        createdAt=created_at,
+        author=_user(author, base_url),
+        data=HfCommentData(
+            edited=edited,
+            latest=HfCommentLatest(raw=raw, html=html, updatedAt=created_at),
+            numEdits=1 if edited else 0,
+            parentCommentId=str(parent) if parent else None,
+        ),
+    )
+
+
 def hex24(*parts: object) -> str:
     return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=12).hexdigest()
 

@@ -13,10 +13,12 @@ from sqlalchemy import Connection, and_, or_, select
 from starlette.concurrency import run_in_threadpool
 
 from paperfeed.api.schemas import (
+    HfComment,
     HfDailyPaper,
     HfListedPaper,
     HfPaper,
     HfPaperDetail,
+    hf_comment,
     hf_daily,
     hf_listed,
 )
@@ -104,7 +106,12 @@ def daily_papers(
         ).papers
     counts = comment_counts(conn, [r["id"] for r in rows])
     base = _base(request)
-    return _json([hf_daily(r, base, counts.get(r["id"], 0)).model_dump(mode="json") for r in rows])
+    return _json(
+        [
+            hf_daily(r, base, counts.get(r["id"], 0)).model_dump(mode="json", exclude_none=True)
+            for r in rows
+        ]
+    )
 
 
 def _trending_rows(
@@ -159,7 +166,10 @@ def _search_body(request: Request, query: SearchQuery, sort: str, limit: int) ->
         rows, counts = with_community(conn, rows)
     base = _base(request)
     return orjson.dumps(
-        [hf_daily(r, base, counts.get(r["id"], 0)).model_dump(mode="json") for r in rows]
+        [
+            hf_daily(r, base, counts.get(r["id"], 0)).model_dump(mode="json", exclude_none=True)
+            for r in rows
+        ]
     )
 
 
@@ -184,7 +194,9 @@ def list_papers(
     rows = [dict(r) for r in conn.execute(stmt.limit(limit + 1)).mappings()]
     more, rows = len(rows) > limit, rows[:limit]
     rows, _counts = with_community(conn, rows)
-    response = _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in rows])
+    response = _json(
+        [hf_listed(r, _base(request)).model_dump(mode="json", exclude_none=True) for r in rows]
+    )
     if more:
         nxt = _encode_cursor(rows[-1]["feed_date"].isoformat(), rows[-1]["id"])
         response.headers["Link"] = (
@@ -260,55 +272,35 @@ def author_api(
 ) -> Response:
     result = queries.papers_by_author(conn, name[:300], page=p + 1, page_size=limit)
     rows, _counts = with_community(conn, result.papers)
-    return _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in rows])
-
-
-class CommentLatest(BaseModel):
-    raw: str
-    html: str
-
-
-class CommentDataOut(BaseModel):
-    edited: bool
-    latest: CommentLatest
-
-
-class CommentAuthor(BaseModel):
-    name: str
-
-
-class CommentItem(BaseModel):
-    id: str
-    createdAt: datetime
-    type: str = "comment"
-    author: CommentAuthor
-    parentCommentId: str | None
-    data: CommentDataOut
+    return _json(
+        [hf_listed(r, _base(request)).model_dump(mode="json", exclude_none=True) for r in rows]
+    )
 
 
 @router.get(
     "/papers/{paper_id:path}/comments",
-    response_model=list[CommentItem],
+    response_model=list[HfComment],
     tags=["paperfeed"],
     summary="A paper's visible comments, oldest first",
 )
-def comments_api(paper_id: PaperId, conn: Conn) -> Response:
+def comments_api(request: Request, paper_id: PaperId, conn: Conn) -> Response:
     row = paper_row(conn, paper_id)
     out = []
     for top in thread(conn, row["id"]):
         for c, parent in [(top, None), *[(r, top.id) for r in top.replies]]:
             if c.hidden or c.deleted:
                 continue
-            item = CommentItem(
-                id=str(c.id),
-                createdAt=c.created_at,
-                author=CommentAuthor(name=c.author),
-                parentCommentId=str(parent) if parent else None,
-                data=CommentDataOut(
-                    edited=c.edited, latest=CommentLatest(raw=c.body, html=str(c.html))
-                ),
+            item = hf_comment(
+                comment_id=c.id,
+                created_at=c.created_at,
+                author=c.author,
+                raw=c.body,
+                html=str(c.html),
+                edited=c.edited,
+                parent=parent,
+                base_url=_base(request),
             )
-            out.append(item.model_dump(mode="json"))
+            out.append(item.model_dump(mode="json", exclude_none=True))
     return _json(out)
 
 
@@ -323,7 +315,9 @@ def similar_api(
 ) -> Response:
     row = paper_row(conn, paper_id)
     rows, _counts = with_community(conn, similar_papers(conn, row, limit, request.app.state.search))
-    return _json([hf_listed(r, _base(request)).model_dump(mode="json") for r in rows])
+    return _json(
+        [hf_listed(r, _base(request)).model_dump(mode="json", exclude_none=True) for r in rows]
+    )
 
 
 @router.get(
@@ -333,7 +327,9 @@ def similar_api(
 )
 def get_paper(request: Request, paper_id: PaperId, conn: Conn) -> Response:
     row = paper_row(conn, paper_id)
-    return _json(to_hf_paper(row, _base(request), detail=True).model_dump(mode="json"))
+    return _json(
+        to_hf_paper(row, _base(request), detail=True).model_dump(mode="json", exclude_none=True)
+    )
 
 
 def paper_row(conn: Connection, paper_id: str) -> dict[str, Any]:

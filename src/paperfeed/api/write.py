@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from paperfeed.api.schemas import HfNewComment, hf_comment
 from paperfeed.api.views import ErrorOut, paper_row
 from paperfeed.community import comments, votes
 from paperfeed.community.accounts import Account, AccountError, now_utc
@@ -53,23 +53,6 @@ class CommentIn(BaseModel):
     comment: str = Field(min_length=1, max_length=comments.MAX_LENGTH)
 
 
-class CommentData(BaseModel):
-    raw: str
-    html: str
-
-
-class CommentOut(BaseModel):
-    id: str
-    createdAt: datetime
-    type: str = "comment"
-    parentCommentId: str | None = None
-    data: CommentData
-
-
-class NewComment(BaseModel):
-    newMessage: CommentOut
-
-
 def _limit(request: Request, me: Account) -> None:
     request.app.state.rate_limits.hit("write", f"ip:{client_ip(request)}", f"user:{me.id}")
 
@@ -110,29 +93,31 @@ def upvote(request: Request, paper_id: str, body: VoteIn, me: Member) -> VoteOut
 
 @router.post(
     "/papers/{paper_id:path}/comment/{comment_id}/reply",
-    response_model=NewComment,
+    response_model=HfNewComment,
+    response_model_exclude_none=True,
     status_code=201,
     summary="Reply to a comment",
 )
 def reply(
     request: Request, paper_id: str, comment_id: int, body: CommentIn, me: Member
-) -> NewComment:
+) -> HfNewComment:
     return _comment(request, paper_id, body, me, comment_id)
 
 
 @router.post(
     "/papers/{paper_id:path}/comment",
-    response_model=NewComment,
+    response_model=HfNewComment,
+    response_model_exclude_none=True,
     status_code=201,
     summary="Comment on a paper (Markdown)",
 )
-def comment(request: Request, paper_id: str, body: CommentIn, me: Member) -> NewComment:
+def comment(request: Request, paper_id: str, body: CommentIn, me: Member) -> HfNewComment:
     return _comment(request, paper_id, body, me, None)
 
 
 def _comment(
     request: Request, paper_id: str, body: CommentIn, me: Account, parent: int | None
-) -> NewComment:
+) -> HfNewComment:
     _limit(request, me)
     now = now_utc()
     try:
@@ -141,11 +126,16 @@ def _comment(
             new_id = comments.add_comment(conn, me, row["id"], body.comment, parent, now)
     except AccountError as exc:
         raise HTTPException(400, str(exc)) from exc
-    return NewComment(
-        newMessage=CommentOut(
-            id=str(new_id),
-            createdAt=now,
-            parentCommentId=str(parent) if parent else None,
-            data=CommentData(raw=body.comment, html=str(comments.render_markdown(body.comment))),
+    base = str(request.app.state.settings.base_url).rstrip("/")
+    return HfNewComment(
+        newMessage=hf_comment(
+            comment_id=new_id,
+            created_at=now,
+            author=me.display_name,
+            raw=body.comment,
+            html=str(comments.render_markdown(body.comment)),
+            edited=False,
+            parent=parent,
+            base_url=base,
         )
     )
