@@ -17,6 +17,7 @@ from paperfeed import __version__
 from paperfeed.api import views as api_views
 from paperfeed.api import write as api_write
 from paperfeed.api.docs import install_docs
+from paperfeed.api.openapi import install_openapi
 from paperfeed.community import views_accounts as account_views
 from paperfeed.community import views_papers as community_views
 from paperfeed.config import Settings
@@ -81,6 +82,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, max_body=settings.max_body_bytes, body_limits={})
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_docs(app)
+    install_openapi(app)
     errors.install(app)
     app.include_router(api_write.router)
     app.include_router(api_views.router)

@@ -15,7 +15,16 @@ def test_each_call_gets_its_own_list() -> None:
     assert categories_field("cs.LG stat.ML") == ["cs.LG", "stat.ML"]
 
 
-@pytest.mark.parametrize("bad", ["cs.LG Not_A-Category!", "cs.LG 1.x", ["cs.LG", 5]])
+def test_stray_classification_strings_are_skipped_and_told() -> None:
+    stray: list[str] = []
+    assert categories_field(["cs.LG", "68", "2020: 00A69, 68T05", "cs.AI"], stray) == [
+        "cs.LG",
+        "cs.AI",
+    ]
+    assert stray == ["68", "2020: 00A69, 68T05"]
+
+
+@pytest.mark.parametrize("bad", ["cs.LG Not_A-Category!", "cs.LG x.1", ["cs.LG", 5]])
 def test_a_bad_name_is_named_every_time(bad: object) -> None:
     for _ in range(2):  # the second time, past any cache
         with pytest.raises(RecordError) as err:

@@ -12,7 +12,12 @@ from paperfeed.api.schemas import HfNewComment, hf_comment
 from paperfeed.api.views import ErrorOut, paper_row
 from paperfeed.community import comments, votes
 from paperfeed.community.accounts import Account, AccountError, now_utc
-from paperfeed.community.submissions import fetch_if_missing, parse_submission, submit
+from paperfeed.community.submissions import (
+    UpstreamFailure,
+    fetch_if_missing,
+    parse_submission,
+    submit,
+)
 from paperfeed.web.auth import bearer_account
 from paperfeed.web.ratelimit import client_ip
 
@@ -20,6 +25,7 @@ router = APIRouter(
     prefix="/api",
     tags=["Write (API token)"],
     responses={
+        400: {"model": ErrorOut},
         401: {"model": ErrorOut},
         403: {"model": ErrorOut},
         404: {"model": ErrorOut},
@@ -57,7 +63,17 @@ def _limit(request: Request, me: Account) -> None:
     request.app.state.rate_limits.hit("write", f"ip:{client_ip(request)}", f"user:{me.id}")
 
 
-@router.post("/papers/index", response_model=SubmitOut, summary="Submit a paper to today's list")
+@router.post(
+    "/papers/index",
+    response_model=SubmitOut,
+    status_code=201,
+    responses={
+        200: {"model": SubmitOut, "description": "Submitted before (by anyone)"},
+        502: {"model": ErrorOut, "description": "arXiv answered with an error"},
+        503: {"model": ErrorOut, "description": "arXiv cannot be reached"},
+    },
+    summary="Submit a paper to today's list",
+)
 def submit_paper(request: Request, body: SubmitIn, me: Member) -> JSONResponse:
     _limit(request, me)
     settings = request.app.state.settings
@@ -70,6 +86,8 @@ def submit_paper(request: Request, body: SubmitIn, me: Member) -> JSONResponse:
             )
     except AccountError as exc:
         raise HTTPException(400, str(exc)) from exc
+    except UpstreamFailure as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
     out = SubmitOut(
         arxivId=result.arxiv_id,
         created=result.created,

@@ -27,6 +27,14 @@ class SubmitResult:
     submitted_by: str | None = None
 
 
+class UpstreamFailure(Exception):
+    """arXiv failed us (unreachable: 503; an error answer: 502): not the member's mistake."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 def parse_submission(text: str) -> str:
     parsed = parse_arxiv_id(text)
     if parsed is None:
@@ -115,7 +123,11 @@ def fetch_if_missing(engine: Engine, settings: Settings, arxiv_id: str) -> None:
     try:
         with client_for(settings) as client:
             fetch_ids(engine, settings, [arxiv_id], client=client)
-    except (UpstreamUnavailable, ApiError) as exc:
-        raise AccountError(
-            f"arXiv could not be asked about {arxiv_id} right now ({exc}).", "paper"
+    except UpstreamUnavailable as exc:
+        raise UpstreamFailure(
+            503, f"arXiv cannot be reached right now to fetch {arxiv_id} ({exc}); try later."
+        ) from exc
+    except ApiError as exc:
+        raise UpstreamFailure(
+            502, f"arXiv answered with an error when asked for {arxiv_id} ({exc}); try later."
         ) from exc

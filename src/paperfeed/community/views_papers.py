@@ -12,7 +12,12 @@ from sqlalchemy import select
 
 from paperfeed.community import comments, trending, votes
 from paperfeed.community.accounts import Account, AccountError, now_utc
-from paperfeed.community.submissions import fetch_if_missing, parse_submission, submit
+from paperfeed.community.submissions import (
+    UpstreamFailure,
+    fetch_if_missing,
+    parse_submission,
+    submit,
+)
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.queries import get_paper, papers, papers_by_author
 from paperfeed.web.auth import optional_account, verified_account
@@ -111,12 +116,12 @@ def submit_paper(
             result = submit(
                 conn, me.id, arxiv_id, max_age_days=settings.submission_max_age_days, now=now_utc()
             )
-    except AccountError as exc:
+    except (AccountError, UpstreamFailure) as exc:
         return request.app.state.templates.TemplateResponse(
             request,
             "community/submit.html",
             {"page_title": "Submit a paper", "error": str(exc), "paper": paper},
-            status_code=400,
+            status_code=exc.status if isinstance(exc, UpstreamFailure) else 400,
         )
     flag = "submitted" if result.created else "already"
     return RedirectResponse(f"/papers/{result.arxiv_id}?{flag}=1", status_code=303)

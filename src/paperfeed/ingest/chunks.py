@@ -40,6 +40,7 @@ class ChunkResult:
     end_line: int
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    stray: list[Reject] = field(default_factory=list)  # kept, with strings skipped
 
     @property
     def seen(self) -> int:
@@ -55,11 +56,16 @@ def build_chunk(chunk: Chunk) -> ChunkResult:
         if obj is None:
             continue
         builder = _builder(chunk.fmt, obj)
+        rid = obj.get("id") if isinstance(obj.get("id"), str) else None
         try:
-            result.rows.append(storage.row(builder(obj, chunk.fallback_feed_date)))
+            record = builder(obj, chunk.fallback_feed_date)
+            result.rows.append(storage.row(record))
         except RecordError as exc:
-            rid = obj.get("id") if isinstance(obj.get("id"), str) else None
             result.rejects.append(Reject(where, exc.reason, exc.field, rid))
+            continue
+        if record.stray_categories:
+            skipped = ", ".join(repr(c) for c in record.stray_categories)
+            result.stray.append(Reject(where, f"skipped {skipped}", "categories", rid))
     return result
 
 

@@ -82,6 +82,12 @@ def import_file(
         reporter.stop()
     summary.rejects_path = log.path if log.count else None
     summary.first_rejects = log.first
+    if summary.stray:
+        first = summary.stray[0]
+        summary.notes.append(
+            f"{len(summary.stray):,} papers kept with stray strings skipped from their "
+            f"categories (not category names), e.g. {first.describe()}"
+        )
     return summary
 
 
@@ -186,6 +192,7 @@ def _commit(
         checkpoints.save(conn, key, position)
     summary.counts += counts
     log.write(result.rejects)  # after commit: a rolled-back chunk reports nothing
+    summary.stray.extend(result.stray)
 
 
 def _finish(engine: Engine, key: str, identity: dict[str, int]) -> None:

@@ -18,6 +18,7 @@ class RunSummary:
     rejects_path: Path | None = None
     first_rejects: list[Reject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    stray: list[Reject] = field(default_factory=list)  # papers kept, a field's strings skipped
 
     def line(self) -> str:
         c = self.counts

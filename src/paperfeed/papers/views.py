@@ -118,6 +118,8 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
         )
     if fmt == "bib":
         return PlainTextResponse(bibtex_entry(row), media_type=BIBTEX)
+    if fmt == "html" and _wants_markdown(request):
+        fmt = "md"  # Accept: text/markdown, as Hugging Face answers it
     if fmt == "md":
         base = str(request.app.state.settings.base_url).rstrip("/")
         return PlainTextResponse(
@@ -149,6 +151,11 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
 
 
 WHOLE_LIST = 100_000  # a month of every arXiv category is about 25,000 papers
+
+
+def _wants_markdown(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/markdown" in accept and "text/html" not in accept
 
 
 def _period_page(

@@ -55,7 +55,10 @@ def arxiv_id_field(value: Any) -> tuple[str, int | None]:
     return parsed.base, parsed.version
 
 
-def categories_field(value: Any) -> list[str]:
+def categories_field(value: Any, stray: list[str] | None = None) -> list[str]:
+    """Category names, primary first, each once. ACM and MSC class codes are skipped, and so
+    are stray classification strings ('68', '2020: 00A69', 'I.2.7; I.2.6', free keywords),
+    which go to `stray` (the caller says so); any other string is an error."""
     if value is None:
         return []
     items = value.split() if isinstance(value, str) else value
@@ -69,11 +72,21 @@ def categories_field(value: Any) -> list[str]:
         kind = _category_kind(c)
         if kind is None:  # a class code
             continue
+        if not kind and _is_stray(c):  # a stray classification string
+            if stray is not None:
+                stray.append(c[:40])
+            continue
         if not kind:
             raise RecordError(f"not a category name: {c[:40]!r}", "categories")
         if c not in out:
             out.append(c)
     return out
+
+
+def _is_stray(text: str) -> bool:
+    """Classification text that listings put among categories: it begins with a digit or
+    holds spaces or separators, which no category name does."""
+    return text[:1].isdigit() or any(ch in text for ch in " ;:,")
 
 
 @lru_cache(maxsize=4096)
@@ -154,13 +167,14 @@ def make_record(
     if updated_at is None and versions:
         updated_at = versions[-1].created
     fields = extra or {}
-    return PaperRecord(
+    stray: list[str] = []
+    record = PaperRecord(
         arxiv_id=base,
         version=version,
         title=text_field(title, "title", required=True, tex=True) or "",
         abstract=text_field(abstract, "abstract", tex=True) or "",
         authors=check_authors(authors),
-        categories=categories_field(categories),
+        categories=categories_field(categories, stray),
         feed_date=feed_date or feed_date_for(published, created_day, fallback_feed_date),
         source=source,
         comments=text_field(fields.get("comments"), "comments", tex=True),
@@ -174,3 +188,5 @@ def make_record(
         versions=versions,
         metadata_date=metadata_date,
     )
+    record.stray_categories = stray
+    return record

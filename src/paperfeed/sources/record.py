@@ -40,6 +40,7 @@ class PaperRecord:
     updated_at: datetime | None = None
     versions: list[Version] = field(default_factory=list)
     metadata_date: date | None = None
+    stray_categories: list[str] = field(default_factory=list)  # skipped; worth a note
 
 
 @dataclass(slots=True)

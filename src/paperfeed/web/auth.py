@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -53,8 +56,19 @@ def set_session_cookie(response: Response, raw: str, secure: bool) -> None:
     )
 
 
-def bearer_account(request: Request) -> Account:
-    """The account of `Authorization: Bearer <token>` (write API); 401 otherwise."""
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="apiToken",
+    description="A personal API token, made in your account settings.",
+)
+
+
+def bearer_account(
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> Account:
+    """The account of `Authorization: Bearer <token>` (write API); 401 otherwise.
+    (`_declared`: the scheme, so that the OpenAPI document says how to authenticate.)"""
     from paperfeed.community.api_tokens import token_account
 
     header = request.headers.get("authorization", "")
