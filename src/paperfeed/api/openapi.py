@@ -3,6 +3,8 @@
 - Invalid input is answered 400 with {"error", "status"} (web/errors.py), never 422.
 - Pages are HTML, their twins JSON, BibTeX or Markdown, feeds Atom or RSS: each operation
   lists the media types it answers, not "application/json" for everything.
+- No text anywhere may hold a NUL character (web/guards.py answers 400): every string
+  parameter and field says so with a pattern.
 """
 
 from __future__ import annotations
@@ -36,9 +38,14 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+NO_NUL = "^[^\\u0000]*$"
+
+
 def corrected(schema: dict[str, Any]) -> dict[str, Any]:
     for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                _no_nul(parameter.get("schema", {}))
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             media = _media(path)
@@ -57,6 +64,9 @@ def corrected(schema: dict[str, Any]) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
+    for component in components.values():
+        for field in component.get("properties", {}).values():
+            _no_nul(field)
     components.setdefault(
         "ErrorOut",
         {
@@ -66,6 +76,13 @@ def corrected(schema: dict[str, Any]) -> dict[str, Any]:
         },
     )
     return schema
+
+
+def _no_nul(field: dict[str, Any]) -> None:
+    """A string schema (or a union holding one) without a pattern gets the no-NUL one."""
+    for option in [field, *field.get("anyOf", [])]:
+        if option.get("type") == "string" and "pattern" not in option and "format" not in option:
+            option["pattern"] = NO_NUL
 
 
 def _media(path: str) -> dict[str, Any] | None:

@@ -49,9 +49,13 @@ router = APIRouter(
 )
 Conn = Annotated[Connection, Depends(read_conn)]
 PaperId = Annotated[str, Path(description="arXiv id, e.g. 2401.01234", examples=["2401.01234"])]
-_WEEK = r"^\d{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
-_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-_DATE = r"^\d{4}-\d{2}-\d{2}$"
+# Years a list can show (papers/periods.py); a well-formed period that does not exist
+# (2026-02-30, week 53 of a 52-week year) is answered 404, as a day without papers would be.
+_YEAR = r"(19|2[0-9])[0-9]{2}"
+_WEEK = rf"^{_YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+_MONTH = rf"^{_YEAR}-(0[1-9]|1[0-2])$"
+_DATE = rf"^{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+DAY = {"format": "date"}
 
 
 def _base(request: Request) -> str:
@@ -69,7 +73,7 @@ def _period(
         if date:
             return periods.parse("day", date)
     except periods.BadPeriod as exc:
-        raise HTTPException(400, str(exc)) from exc
+        raise HTTPException(404, str(exc)) from exc
     today = datetime.now(UTC).date()
     return periods.day(queries.latest_day(conn, today) or today)
 
@@ -84,7 +88,9 @@ def daily_papers(
     conn: Conn,
     p: Annotated[int, Query(ge=0, le=10_000, description="Page, from 0")] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    date: Annotated[str | None, Query(pattern=_DATE, description="YYYY-MM-DD")] = None,
+    date: Annotated[
+        str | None, Query(pattern=_DATE, description="YYYY-MM-DD", json_schema_extra=DAY)
+    ] = None,
     week: Annotated[str | None, Query(pattern=_WEEK, description="YYYY-Www")] = None,
     month: Annotated[str | None, Query(pattern=_MONTH, description="YYYY-MM")] = None,
     submitter: Annotated[str | None, Query(max_length=80)] = None,
@@ -134,12 +140,26 @@ async def search(
     request: Request,
     q: Annotated[str, Query(max_length=250)] = "",
     limit: Annotated[int, Query(ge=1, le=120)] = 20,
-    cat: Annotated[str, Query(max_length=100, description="arXiv category, e.g. cs.LG")] = "",
+    cat: Annotated[
+        str,
+        Query(
+            max_length=100,
+            pattern=r"^$|^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$",
+            description="arXiv category, e.g. cs.LG",
+        ),
+    ] = "",
     author: Annotated[str, Query(max_length=200, description="Author name (part)")] = "",
-    since: Annotated[str, Query(max_length=10, description="First day, YYYY-MM-DD")] = "",
-    until: Annotated[str, Query(max_length=10, description="Last day, YYYY-MM-DD")] = "",
+    since: Annotated[
+        str | None,
+        Query(pattern=_DATE, description="First day, YYYY-MM-DD", json_schema_extra=DAY),
+    ] = None,
+    until: Annotated[
+        str | None,
+        Query(pattern=_DATE, description="Last day, YYYY-MM-DD", json_schema_extra=DAY),
+    ] = None,
     sort: Annotated[str, Query(pattern="^(relevance|date)$")] = "relevance",
 ) -> Response:
+    since, until = since or "", until or ""
     for name, value in (("since", since), ("until", until)):
         if value.strip() and not _is_date(value.strip()):
             raise HTTPException(400, f"{name}: '{value[:20]}' is not a date like 2024-01-31")

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from paperfeed.api.schemas import HfNewComment, hf_comment
 from paperfeed.api.views import ErrorOut, paper_row
 from paperfeed.community import comments, votes
 from paperfeed.community.accounts import Account, AccountError, now_utc
 from paperfeed.community.submissions import (
+    SubmissionRefused,
     UpstreamFailure,
     fetch_if_missing,
     parse_submission,
@@ -35,8 +36,21 @@ router = APIRouter(
 Member = Annotated[Account, Depends(bearer_account)]
 
 
+ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+SUBMITTABLE = (
+    rf"^(?:arXiv:)?{ARXIV_ID}$|^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{ARXIV_ID}$"
+)
+
+
 class SubmitIn(BaseModel):
-    arxivId: str = Field(max_length=500, description="arXiv id or arxiv.org URL")
+    model_config = ConfigDict(extra="forbid")
+
+    arxivId: str = Field(
+        max_length=500,
+        pattern=SUBMITTABLE,
+        description="arXiv id (2401.01234, arXiv:2401.01234v2, hep-th/9901001) or its "
+        "arxiv.org abs or pdf URL",
+    )
 
 
 class SubmitOut(BaseModel):
@@ -46,6 +60,8 @@ class SubmitOut(BaseModel):
 
 
 class VoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     up: bool = True
 
 
@@ -56,6 +72,8 @@ class VoteOut(BaseModel):
 
 
 class CommentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     comment: str = Field(min_length=1, max_length=comments.MAX_LENGTH)
 
 
@@ -84,6 +102,8 @@ def submit_paper(request: Request, body: SubmitIn, me: Member) -> JSONResponse:
             result = submit(
                 conn, me.id, arxiv_id, max_age_days=settings.submission_max_age_days, now=now_utc()
             )
+    except SubmissionRefused as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
     except AccountError as exc:
         raise HTTPException(400, str(exc)) from exc
     except UpstreamFailure as exc:

@@ -27,6 +27,15 @@ class SubmitResult:
     submitted_by: str | None = None
 
 
+class SubmissionRefused(AccountError):
+    """A well-formed submission refused: the paper is not on arXiv (404) or is outside the
+    rules for submissions (403)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message, "paper")
+        self.status = status
+
+
 class UpstreamFailure(Exception):
     """arXiv failed us (unreachable: 503; an error answer: 502): not the member's mistake."""
 
@@ -48,22 +57,22 @@ def submit(
     """Record the submission; the paper must be stored already (the view fetches it first)."""
     paper = get_paper(conn, arxiv_id)
     if paper is None:
-        raise AccountError(f"arXiv:{arxiv_id} could not be found on arXiv.", "paper")
+        raise SubmissionRefused(404, f"arXiv:{arxiv_id} could not be found on arXiv.")
     existing = submission_of(conn, paper["id"])
     if existing:
         return SubmitResult(arxiv_id, False, existing["submitted_on"], existing["display_name"])
     first = paper["published_at"] or paper["updated_at"]
     if first is None:  # without a date the age limit cannot be checked: refused, not waved
-        raise AccountError(
+        raise SubmissionRefused(
+            403,
             f"arXiv gave no date for arXiv:{arxiv_id}, so it cannot be checked against the "
             f"{max_age_days}-day limit for submissions.",
-            "paper",
         )
     if now - first > timedelta(days=max_age_days):
-        raise AccountError(
+        raise SubmissionRefused(
+            403,
             f"Only papers from the last {max_age_days} days can be submitted; "
             f"arXiv:{arxiv_id} appeared on {first.date()}.",
-            "paper",
         )
     try:
         with conn.begin_nested():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from feedgen.feed import FeedGenerator
 from sqlalchemy import Connection
@@ -22,6 +22,8 @@ from paperfeed.web.deps import read_conn
 router = APIRouter(prefix="/feeds", tags=["Feeds"])
 Conn = Annotated[Connection, Depends(read_conn)]
 FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+Kind = Annotated[Literal["atom", "rss"], Path(description="atom or rss")]
+CategoryName = Annotated[str, Path(pattern=r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")]
 SIZE = 50
 
 
@@ -47,7 +49,7 @@ def _feed(
     page_url: str,
     self_path: str,
     papers: list[dict[str, Any]],
-    kind: str,
+    kind: Kind,
 ) -> Response:
     """The feed of `papers`. `page_url`: the HTML page it follows (the RSS channel link);
     `self_path`: the feed's own address with its query (its id and self link, so each
@@ -116,7 +118,7 @@ def _updated(papers: list[dict[str, Any]]) -> datetime:
 @router.get("/daily.{kind}", summary="Today's papers")
 def daily(
     request: Request,
-    kind: str,
+    kind: Kind,
     conn: Conn,
     cat: Annotated[
         str | None, Query(max_length=40, pattern=r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
@@ -135,7 +137,7 @@ def daily(
 
 
 @router.get("/trending.{kind}", summary="Trending papers this week")
-def trending_feed(request: Request, kind: str, conn: Conn) -> Response:
+def trending_feed(request: Request, kind: Kind, conn: Conn) -> Response:
     ranked = trending(conn, "week", datetime.now(UTC))
     return _feed(
         request,
@@ -149,7 +151,7 @@ def trending_feed(request: Request, kind: str, conn: Conn) -> Response:
 
 @router.get("/search.{kind}", summary="Papers matching a search")
 def search_feed(
-    request: Request, kind: str, conn: Conn, q: Annotated[str, Query(min_length=1, max_length=250)]
+    request: Request, kind: Kind, conn: Conn, q: Annotated[str, Query(min_length=1, max_length=250)]
 ) -> Response:
     query = parse_query(q)
     result = search_papers(
@@ -166,7 +168,7 @@ def search_feed(
 
 
 @router.get("/category/{category}.{kind}", summary="Latest papers of a category")
-def category_feed(request: Request, category: str, kind: str, conn: Conn) -> Response:
+def category_feed(request: Request, category: CategoryName, kind: Kind, conn: Conn) -> Response:
     import re
 
     if not re.fullmatch(r"[a-z][a-z-]*(\.[A-Za-z-]+)?", category):
@@ -185,7 +187,7 @@ def category_feed(request: Request, category: str, kind: str, conn: Conn) -> Res
 
 
 @router.get("/author/{name}.{kind}", summary="Latest papers of an author")
-def author_feed(request: Request, name: str, kind: str, conn: Conn) -> Response:
+def author_feed(request: Request, name: str, kind: Kind, conn: Conn) -> Response:
     result = queries.papers_by_author(conn, name[:300], page=1, page_size=SIZE)
     return _feed(
         request,

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
@@ -27,7 +27,15 @@ router = APIRouter()
 Conn = Annotated[Connection, Depends(read_conn)]
 _CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
 Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")]
-Category = Annotated[str | None, Query(max_length=40, description="arXiv category, e.g. cs.LG")]
+CATEGORY = r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$"
+Category = Annotated[
+    str | None, Query(max_length=40, pattern=CATEGORY, description="arXiv category, e.g. cs.LG")
+]
+_YEAR = r"(19|2[0-9])[0-9]{2}"
+_TWIN = r"(\.json|\.bib)?$"
+DayKey = Annotated[str, Path(pattern=rf"^{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]){_TWIN}")]
+WeekKey = Annotated[str, Path(pattern=rf"^{_YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3]){_TWIN}")]
+MonthKey = Annotated[str, Path(pattern=rf"^{_YEAR}-(0[1-9]|1[0-2]){_TWIN}")]
 
 
 def _split_suffix(text: str) -> tuple[str, str]:
@@ -84,21 +92,21 @@ def _newest_day(conn: Conn) -> date:
 
 @router.get("/papers/date/{day}", summary="Papers of one feed day (YYYY-MM-DD[.json])")
 def by_day(
-    request: Request, day: str, conn: Conn, cat: Category = None, page: Page = 1
+    request: Request, day: DayKey, conn: Conn, cat: Category = None, page: Page = 1
 ) -> Response:
     return _period_page(request, conn, "day", day, cat, page)
 
 
 @router.get("/papers/week/{week}", summary="Papers of an ISO week (YYYY-Www[.json])")
 def by_week(
-    request: Request, week: str, conn: Conn, cat: Category = None, page: Page = 1
+    request: Request, week: WeekKey, conn: Conn, cat: Category = None, page: Page = 1
 ) -> Response:
     return _period_page(request, conn, "week", week, cat, page)
 
 
 @router.get("/papers/month/{month}", summary="Papers of a month (YYYY-MM[.json])")
 def by_month(
-    request: Request, month: str, conn: Conn, cat: Category = None, page: Page = 1
+    request: Request, month: MonthKey, conn: Conn, cat: Category = None, page: Page = 1
 ) -> Response:
     return _period_page(request, conn, "month", month, cat, page)
 
@@ -164,8 +172,8 @@ def _period_page(
     key, fmt = _split_suffix(text)
     try:
         period = periods.parse(kind, key)
-    except periods.BadPeriod as exc:
-        raise HTTPException(400, str(exc)) from exc
+    except periods.BadPeriod as exc:  # well-formed (the route's pattern) but no such day
+        raise HTTPException(404, str(exc)) from exc
     return _list(request, conn, period, _category(cat), page, fmt)
 
 
