@@ -34,7 +34,8 @@ def test_feeds_carry_the_pages_papers(client: TestClient) -> None:
     assert [t.term for t in entry.tags] == ["cs.CV", "cs.LG"]
     author = feedparser.parse(client.get("/feeds/author/Jane Doe.rss").content)
     assert len(author.entries) == 4
-    assert client.get("/feeds/daily.json").status_code == 404
+    wrong = client.get("/feeds/daily.json")
+    assert wrong.status_code == 400 and "'atom' or 'rss'" in wrong.text
 
 
 def test_pages_link_their_feeds(client: TestClient) -> None:

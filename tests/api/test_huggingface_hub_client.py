@@ -52,7 +52,11 @@ def test_list_papers_searches(hub: HfApi) -> None:
     assert [p.id for p in found] == ["2608.00004"]
 
 
-def test_bad_date_is_a_400(hub: HfApi) -> None:
+def test_bad_and_missing_days(hub: HfApi) -> None:
     with pytest.raises(HfHubHTTPError) as err:
-        list(hub.list_daily_papers(date="2026-02-30"))
+        list(hub.list_daily_papers(date="yesterday"))
     assert err.value.response.status_code == 400
+    assert "is not a valid day" in err.value.response.json()["error"]
+    with pytest.raises(HfHubHTTPError) as err:  # well-formed, but no such day
+        list(hub.list_daily_papers(date="2026-02-30"))
+    assert err.value.response.status_code == 404

@@ -14,6 +14,21 @@ from starlette.routing import Match
 log = logging.getLogger("paperfeed.web")
 
 
+_DAY = "is not a valid day (a date like 2026-11-24, years 1900–2999)"
+_SINCE = "is not a date like 2024-01-31 (years 1900–2999)"
+# What a value that fails a parameter's pattern should have been, by parameter name.
+PATTERN_HINTS = {
+    "day": _DAY,
+    "date": _DAY,
+    "since": _SINCE,
+    "until": _SINCE,
+    "week": "is not a valid week (an ISO week like 2026-W47, years 1900–2999)",
+    "month": "is not a month like 2026-11 (years 1900–2999)",
+    "cat": "is not an arXiv category such as cs.LG",
+    "category": "is not an arXiv category such as cs.LG",
+}
+
+
 def wants_json(request: Request) -> bool:
     path = request.url.path
     return (
@@ -77,7 +92,11 @@ def install(app: FastAPI) -> None:
         parts = []
         for err in exc.errors()[:5]:
             where = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path"))
-            parts.append(f"{where}: {err.get('msg')}")
+            hint = PATTERN_HINTS.get(where.rsplit(".", 1)[-1])
+            if err.get("type") == "string_pattern_mismatch" and hint:
+                parts.append(f"{where}: '{str(err.get('input'))[:40]}' {hint}")
+            else:
+                parts.append(f"{where}: {err.get('msg')}")
         return error_response(request, 400, "Invalid request — " + "; ".join(parts))
 
     @app.exception_handler(Exception)
