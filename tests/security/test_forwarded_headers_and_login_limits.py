@@ -58,26 +58,11 @@ def test_failures_from_one_address_do_not_lock_out_the_owner(
     attacker = TestClient(app, client=("192.0.2.66", 5000))
     owner = TestClient(app, client=("192.0.2.10", 5000))
     with attacker, owner:
-        codes = []
-        for _ in range(12):
-            r = attacker.post(
-                "/login",
-                data={
-                    "email": "owner@example.org",
-                    "password": "guess guess guess",
-                    "csrf_token": csrf(attacker),
-                },
-                follow_redirects=False,
-            )
-            codes.append(r.status_code)
+        codes = [_log_in(attacker, "guess guess guess") for _ in range(12)]
         assert codes[:5] == [400] * 5 and set(codes[5:]) == {429}  # the guesser waits
-        r = owner.post(
-            "/login",
-            data={
-                "email": "owner@example.org",
-                "password": "correct horse battery",
-                "csrf_token": csrf(owner),
-            },
-            follow_redirects=False,
-        )
-        assert r.status_code == 303  # the owner, elsewhere, logs in
+        assert _log_in(owner, "correct horse battery") == 303  # the owner, elsewhere, logs in
+
+
+def _log_in(client: TestClient, password: str) -> int:
+    data = {"email": "owner@example.org", "password": password, "csrf_token": csrf(client)}
+    return client.post("/login", data=data, follow_redirects=False).status_code

@@ -23,6 +23,33 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_)
 
 
+IMPORTABLE = (".jsonl", ".json", ".jsonl.gz", ".json.gz", ".gz")
+
+
+def import_paths(args: list[str]) -> list[Path]:
+    """The files named: files as given, a folder's JSON-lines files, a glob's matches (when
+    the shell left it unexpanded); in order, each once. Fails naming what matched nothing."""
+    import glob
+
+    found: list[Path] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            inside = sorted(
+                p for p in path.iterdir() if p.is_file() and p.name.endswith(IMPORTABLE)
+            )
+            if not inside:
+                fail(f"{arg}: a folder with no .jsonl, .json or .gz file in it")
+            found += inside
+        elif path.is_file():
+            found.append(path)
+        elif glob.has_magic(arg) and (matches := sorted(glob.glob(arg))):
+            found += [Path(m) for m in matches if Path(m).is_file()]
+        else:
+            fail(f"{arg}: no such file, folder or matching pattern")
+    return list(dict.fromkeys(p.resolve() for p in found))
+
+
 def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
@@ -133,14 +160,12 @@ def fetch(
 
 
 def import_(
-    file: Annotated[
-        Path,
+    files: Annotated[
+        list[str],
         typer.Argument(
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            help="A JSON-lines file, plain or .gz: the arXiv metadata snapshot or the generic "
-            "schema of docs/import-formats.md.",
+            help="JSON-lines files, plain or .gz (the arXiv metadata snapshot or the generic "
+            "schema of docs/import-formats.md), folders of them, or glob patterns. Each "
+            "file's day comes from its name when it is a date (2026-11-24.jsonl).",
         ),
     ],
     fmt: Annotated[
@@ -161,17 +186,19 @@ def import_(
         ),
     ] = None,
 ) -> None:
-    """Import a JSON-lines file; an interrupted import resumes where it stopped."""
-    from paperfeed.ingest.importer import FORMATS, default_jobs, import_file
+    """Import JSON-lines files (one bar over all); an interrupted import resumes where it
+    stopped."""
+    from paperfeed.ingest.importer import FORMATS, default_jobs, import_files
     from paperfeed.ingest.progress import RichReporter
 
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
+    paths = import_paths(files)
     settings = load_settings()
     engine = ready_engine(settings)
-    summary = import_file(
+    summary = import_files(
         engine,
-        file,
+        paths,
         rejects_dir=settings.rejects_dir,
         batch_size=settings.import_batch_size,
         fmt=fmt,

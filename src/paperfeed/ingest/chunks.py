@@ -11,6 +11,7 @@ import orjson
 
 from paperfeed.papers.storage import storage_for
 from paperfeed.sources.jsonl import generic_record
+from paperfeed.sources.normalize import count_tex_warnings, take_tex_warnings
 from paperfeed.sources.record import PaperRecord, RecordError, Reject
 from paperfeed.sources.snapshot import is_snapshot_object, snapshot_record
 
@@ -41,6 +42,7 @@ class ChunkResult:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     stray: list[Reject] = field(default_factory=list)  # kept, with strings skipped
+    tex_warnings: int = 0  # pylatexenc's, counted instead of printed
 
     @property
     def seen(self) -> int:
@@ -48,6 +50,8 @@ class ChunkResult:
 
 
 def build_chunk(chunk: Chunk) -> ChunkResult:
+    count_tex_warnings()
+    take_tex_warnings()
     storage = storage_for(chunk.dialect)
     result = ChunkResult(chunk.end_offset, chunk.end_line)
     for lineno, raw in enumerate(chunk.lines, chunk.first_line):
@@ -66,6 +70,7 @@ def build_chunk(chunk: Chunk) -> ChunkResult:
         if record.stray_categories:
             skipped = ", ".join(repr(c) for c in record.stray_categories)
             result.stray.append(Reject(where, f"skipped {skipped}", "categories", rid))
+    result.tex_warnings = take_tex_warnings()
     return result
 
 

@@ -30,9 +30,13 @@ from paperfeed.ingest.progress import Reporter, Silent
 from paperfeed.ingest.rejects import RejectLog
 from paperfeed.ingest.summary import RunSummary
 from paperfeed.papers.service import upsert_rows
+from paperfeed.sources.normalize import count_tex_warnings
 
-__all__ = ["FORMATS", "import_file"]
+__all__ = ["FORMATS", "import_file", "import_files"]
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# Files smaller than this are parsed in this process: starting parser processes costs
+# about a second, more than such a file takes to parse (a day of cs.*: ~1 MB, ~250 papers).
+SMALL_FILE = 8 * 1024 * 1024
 
 
 @dataclass
@@ -82,13 +86,91 @@ def import_file(
         reporter.stop()
     summary.rejects_path = log.path if log.count else None
     summary.first_rejects = log.first
+    _tell(summary)
+    return summary
+
+
+def _tell(summary: RunSummary) -> None:
     if summary.stray:
         first = summary.stray[0]
         summary.notes.append(
             f"{len(summary.stray):,} papers kept with stray strings skipped from their "
             f"categories (not category names), e.g. {first.describe()}"
         )
-    return summary
+    if summary.tex_warnings:
+        summary.notes.append(
+            f"{summary.tex_warnings:,} TeX macros pylatexenc could only half convert "
+            "(kept as close to the source as it could)"
+        )
+
+
+def import_files(
+    engine: Engine,
+    paths: list[Path],
+    *,
+    rejects_dir: Path,
+    batch_size: int = 2000,
+    fmt: str = "auto",
+    feed_date: date | None = None,
+    jobs: int = 1,
+    reporter: Reporter | None = None,
+) -> RunSummary:
+    """Import several files in turn (each resumable on its own, each file's day from its
+    name), as one run: one progress bar over all their bytes, one summary with the time."""
+    started = time.monotonic()
+    bar = OneBar(reporter or Silent(), sum(p.stat().st_size for p in paths))
+    total = RunSummary(kind=f"import of {len(paths)} files" if len(paths) > 1 else "import")
+    try:
+        for path in paths:
+            summary = import_file(
+                engine,
+                path,
+                rejects_dir=rejects_dir,
+                batch_size=batch_size,
+                fmt=fmt,
+                feed_date=feed_date,
+                jobs=jobs if path.stat().st_size > SMALL_FILE else 1,
+                reporter=bar,
+            )
+            summary.notes.clear()  # told once, for the whole run
+            total.merge(summary)
+    finally:
+        bar.finish()
+    _tell(total)
+    total.seconds = time.monotonic() - started
+    return total
+
+
+class OneBar:
+    """A Reporter that keeps one bar over several files: each file's start only renames it."""
+
+    def __init__(self, inner: Reporter, total: float) -> None:
+        self.inner = inner
+        self.total = total
+        self.started = False
+
+    def start(self, description: str, total: float | None) -> None:
+        if not self.started:
+            self.inner.start(description, self.total)
+            self.started = True
+        else:
+            self.inner.describe(description)
+
+    def advance(self, amount: float, *, records: int = 0, total: float | None = None) -> None:
+        self.inner.advance(amount, records=records)
+
+    def describe(self, description: str) -> None:
+        self.inner.describe(description)
+
+    def note(self, message: str) -> None:
+        self.inner.note(message)
+
+    def stop(self) -> None:
+        pass  # between files: the bar goes on
+
+    def finish(self) -> None:
+        if self.started:
+            self.inner.stop()
 
 
 def _built(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkResult]:
@@ -114,7 +196,9 @@ def _built(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkResult]:
 
 def die_with_parent(parent: int) -> None:
     """In a parser process: end when the importing process ends, even by SIGKILL (the
-    kernel's parent-death signal on Linux, and a watch on the parent's id everywhere)."""
+    kernel's parent-death signal on Linux, and a watch on the parent's id everywhere).
+    Its pylatexenc warnings are counted, not printed (across the progress bar)."""
+    count_tex_warnings()
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -193,6 +277,7 @@ def _commit(
     summary.counts += counts
     log.write(result.rejects)  # after commit: a rolled-back chunk reports nothing
     summary.stray.extend(result.stray)
+    summary.tex_warnings += result.tex_warnings
 
 
 def _finish(engine: Engine, key: str, identity: dict[str, int]) -> None:

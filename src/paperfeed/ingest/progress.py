@@ -23,11 +23,15 @@ class Reporter(Protocol):
     def start(self, description: str, total: float | None) -> None: ...
     def advance(self, amount: float, *, records: int = 0, total: float | None = None) -> None: ...
     def note(self, message: str) -> None: ...
+    def describe(self, description: str) -> None: ...
     def stop(self) -> None: ...
 
 
 class Silent:
     def start(self, description: str, total: float | None) -> None:
+        pass
+
+    def describe(self, description: str) -> None:
         pass
 
     def advance(self, amount: float, *, records: int = 0, total: float | None = None) -> None:
@@ -81,6 +85,11 @@ class RichReporter:
 
     def note(self, message: str) -> None:
         self._progress.console.print(message)
+
+    def describe(self, description: str) -> None:
+        """Rename the running bar (the next file of a run)."""
+        if self._task is not None:
+            self._progress.update(self._task, description=description)
 
     def stop(self) -> None:
         self._progress.stop()

@@ -19,6 +19,8 @@ class RunSummary:
     first_rejects: list[Reject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stray: list[Reject] = field(default_factory=list)  # papers kept, a field's strings skipped
+    tex_warnings: int = 0
+    seconds: float | None = None  # the run's wall time, when it is told
 
     def line(self) -> str:
         c = self.counts
@@ -30,4 +32,17 @@ class RunSummary:
             text += f", {self.deleted:,} deleted upstream (ignored)"
         if self.resumed:
             text += " (resumed from a checkpoint)"
+        if self.seconds is not None:
+            rate = c.seen / self.seconds if self.seconds > 0 else 0.0
+            text += f" in {self.seconds:,.1f} s ({rate:,.0f} records/s)"
         return text
+
+    def merge(self, other: RunSummary) -> None:
+        """Add another run's counts and findings to this one (several files, one report)."""
+        self.counts += other.counts
+        self.resumed = self.resumed or other.resumed
+        self.first_rejects = (self.first_rejects + other.first_rejects)[:5]
+        self.rejects_path = other.rejects_path or self.rejects_path
+        self.stray += other.stray
+        self.tex_warnings += other.tex_warnings
+        self.notes += other.notes

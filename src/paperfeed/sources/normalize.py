@@ -6,6 +6,7 @@ its arguments, a brace group): running it over whole abstracts costs millisecond
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
@@ -106,6 +107,35 @@ def _unescaped_dollar(text: str, frm: int, no_close: dict[str, int]) -> int:
 # Control characters (but tab and line breaks): no text means them, XML cannot carry them
 # (one in a title broke every feed listing it) and PostgreSQL refuses NUL.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _CountedWarnings(logging.Handler):
+    """pylatexenc logs a warning for TeX it half-understands (and converts anyway); counted
+    here and told in the run's summary, instead of printed across a progress bar."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_TEX_WARNINGS = _CountedWarnings()
+
+
+def count_tex_warnings() -> None:
+    """Route pylatexenc's warnings of this process to the counter (idempotent)."""
+    tex_logger = logging.getLogger("pylatexenc")
+    if _TEX_WARNINGS not in tex_logger.handlers:
+        tex_logger.addHandler(_TEX_WARNINGS)
+        tex_logger.propagate = False
+
+
+def take_tex_warnings() -> int:
+    """pylatexenc warnings counted since the last call."""
+    count, _TEX_WARNINGS.count = _TEX_WARNINGS.count, 0
+    return count
 
 
 def fold_whitespace(text: str) -> str:
