@@ -46,3 +46,13 @@ def test_a_feed_that_gains_an_older_paper_gets_a_new_validator(
     store(filled, [R.Rec(id="2608.00077", title="Late arrival", versions=[older])])
     after = client.get(url, headers={"If-None-Match": before})
     assert after.status_code == 200 and "Late arrival" in after.text
+
+
+def test_atom_and_rss_entries_name_every_author(client: TestClient, filled: Engine) -> None:
+    many = [(f"Author{i:02d}", "Ann", []) for i in range(25)]
+    store(filled, [R.Rec(id="2608.00078", title="Large collaboration", authors=many)])
+    atom = feedparser.parse(client.get("/feeds/search.atom?q=collaboration").content)
+    (entry,) = atom.entries
+    assert [a.name for a in entry.authors] == [f"Ann Author{i:02d}" for i in range(25)]
+    rss = client.get("/feeds/search.rss?q=collaboration").text
+    assert rss.count("<dc:creator>") == 25
