@@ -49,7 +49,10 @@ def test_nul_bytes_in_forms_are_400(filled: Engine, site_settings: Settings, inb
         for path, data in posts:
             r = c.post(path, data={**data, "csrf_token": token})
             assert r.status_code == 400 and "NUL" in r.text, (path, r.status_code)
-            assert c.get("/papers/2608.00001").status_code == 200  # the site goes on
+            fields = {"email": (None, "x\x00@example.org"), "password": (None, "p" * 12)}
+        multipart = c.post("/signup", files={**fields, "csrf_token": (None, token)})
+        assert multipart.status_code == 400 and "NUL" in multipart.text
+        assert c.get("/papers/2608.00001").status_code == 200  # the site goes on
 
 
 def test_an_unexpected_error_keeps_the_connection(filled: Engine, site_settings: Settings) -> None:

@@ -32,6 +32,7 @@ SECURITY_HEADERS = [
 # The interactive API docs are FastAPI's Swagger UI page, whose start-up script is inline.
 NO_CSP_PATHS = ("/api/docs",)
 _NUL_FORM = re.compile(rb"%00", re.IGNORECASE)
+_NUL_JSON = re.compile(rb"\\u0000", re.IGNORECASE)
 
 
 @dataclass
@@ -93,8 +94,15 @@ class _Exchange:
         self.seen = 0
         self.tail = b""
         kind = self.headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        self.scan = kind in (b"application/x-www-form-urlencoded", b"application/json") or (
-            kind.startswith(b"text/")
+        # what a NUL looks like in this kind of body (besides the raw byte)
+        self.nul_forms = {
+            b"application/x-www-form-urlencoded": _NUL_FORM,
+            b"application/json": _NUL_JSON,
+        }.get(kind)
+        self.scan = (
+            self.nul_forms is not None
+            or kind.startswith(b"text/")
+            or (kind == b"multipart/form-data")
         )
 
     def refusal_up_front(self) -> Refusal | None:
@@ -121,7 +129,8 @@ class _Exchange:
                 raise self.refused
             if self.scan and chunk:
                 window = self.tail + chunk
-                if b"\x00" in window or b"\\u0000" in window or _NUL_FORM.search(window):
+                encoded = self.nul_forms is not None and self.nul_forms.search(window)
+                if b"\x00" in window or encoded:
                     self.refused = Refusal(
                         400,
                         "The form or body contains a NUL character (U+0000), "
