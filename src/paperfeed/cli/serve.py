@@ -86,11 +86,21 @@ def _embed_in_background(engine: Engine, settings: Settings) -> None:
 
     def work() -> None:
         result = embed_pending(engine, settings)
+        if result.busy:
+            console.print(
+                "semantic search: another process is embedding for this data folder; "
+                "the site picks up its vectors as they are made"
+            )
+            return
         console.print(
-            f"semantic search: {result.embedded:,} papers embedded in {result.seconds:,.0f} s"
+            f"semantic search: {result.embedded:,} papers embedded in {result.seconds:,.0f} s, "
+            f"{result.indexed:,} vectors added to the index"
         )
 
-    console.print(f"embedding {pending:,} papers in the background (`paperfeed embed` shows it)")
+    console.print(
+        f"embedding {pending:,} papers in the background: semantic search grows as they are "
+        "made (the index is updated at least every minute; `paperfeed embed` shows progress)"
+    )
     threading.Thread(target=work, name="embed", daemon=True).start()
 
 

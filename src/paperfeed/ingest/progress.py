@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Protocol
 
 from rich.console import Console
@@ -15,7 +16,6 @@ from rich.progress import (
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 
 
@@ -56,8 +56,7 @@ class RichReporter:
             TaskProgressColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
+            TextColumn("ETA {task.fields[eta]}"),
             console=console,
             transient=False,
         )
@@ -70,7 +69,7 @@ class RichReporter:
         self._started = time.monotonic()
         self._records = 0
         self._progress.start()
-        self._task = self._progress.add_task(description, total=total, rate="")
+        self._task = self._progress.add_task(description, total=total, rate="", eta="-:--:--")
 
     def advance(self, amount: float, *, records: int = 0, total: float | None = None) -> None:
         """Move the bar by `amount` (bytes or records) and count `records` for the rate."""
@@ -82,6 +81,16 @@ class RichReporter:
         self._progress.update(self._task, advance=amount, rate=rate)
         if total is not None:
             self._progress.update(self._task, total=total)
+        self._progress.update(self._task, eta=self._eta(elapsed))
+
+    def _eta(self, elapsed: float) -> str:
+        """Time left at the average pace so far: shown from the first step on (rich's own
+        estimate waits for several steps within 30 s, which slow batches never give)."""
+        task = next(t for t in self._progress.tasks if t.id == self._task)
+        if not task.total or not task.completed:
+            return "-:--:--"
+        left = elapsed / task.completed * max(task.total - task.completed, 0)
+        return str(timedelta(seconds=round(left)))
 
     def note(self, message: str) -> None:
         self._progress.console.print(message)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +40,7 @@ OUTBOX_BATCH = 5000
 COMMIT_EVERY = 100_000
 READ_BATCH = 5000
 EMBED_CHUNK = 256  # texts per encode call (the model sorts them by length inside)
+PUBLISH_EVERY = 60.0  # seconds between vector-index updates during a long embedding run
 # The keyword pass reads papers through the driver, as stored (authors as JSON text on
 # SQLite, decoded by orjson in docs_from_rows): through SQLAlchemy's typed columns the read
 # cost 18 us a paper (its JSON type decodes with the json module), 3-4 us this way (timed
@@ -163,6 +164,7 @@ class EmbedResult:
     embedded: int = 0
     indexed: int = 0
     seconds: float = 0.0
+    busy: bool = False  # another process is embedding for this data folder: nothing done
 
 
 @contextmanager
@@ -211,25 +213,42 @@ def embed_pending(
     started = time.monotonic()
     with _single_embedder(settings) as alone:
         if not alone:
+            result.busy = True
             return result
         model = settings.embedding_model
         total = pending_embeddings(engine, model)
         if limit is not None:
             total = min(total, limit)
+
+        def publish() -> int:
+            added = sync_vectors(engine, settings)
+            result.indexed += added
+            return added
+
         if total:
             embedder = embedder or Embedder(model)
             reporter.start(f"embed ({model})", total)
             try:
-                result.embedded = _embed_batches(engine, embedder, total, reporter)
+                result.embedded = _embed_batches(engine, embedder, total, reporter, publish)
             finally:
                 reporter.stop()
-        result.indexed = sync_vectors(engine, settings)
+        publish()
     result.seconds = time.monotonic() - started
     return result
 
 
-def _embed_batches(engine: Engine, embedder: Embedder, total: int, reporter: Reporter) -> int:
+def _embed_batches(
+    engine: Engine,
+    embedder: Embedder,
+    total: int,
+    reporter: Reporter,
+    publish: Callable[[], int] | None = None,
+) -> int:
+    """Embed `total` pending papers in batches; `publish` (the vector index's update) runs
+    after the first batch and then at least every PUBLISH_EVERY seconds, so that a running
+    site searches by meaning from the first minutes of a long run, not only at its end."""
     done = 0
+    published_at: float | None = None
     pending = _pending(embedder.name)
     while done < total:
         with reader(engine).connect() as conn:
@@ -262,6 +281,10 @@ def _embed_batches(engine: Engine, embedder: Embedder, total: int, reporter: Rep
             )
         done += len(rows)
         reporter.advance(len(rows), records=len(rows))
+        now_s = time.monotonic()
+        if publish is not None and (published_at is None or now_s - published_at >= PUBLISH_EVERY):
+            publish()
+            published_at = time.monotonic()
     return done
 
 
