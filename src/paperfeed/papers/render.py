@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from markupsafe import Markup, escape
+from pylatexenc.latex2text import LatexNodes2Text
 
 from paperfeed.papers.mathml import FormulaError, formula_to_mathml
 from paperfeed.sources.normalize import split_math
@@ -36,6 +37,25 @@ def render_tex(text: str | None, marks: tuple[str, ...] = ()) -> Markup:
         else:
             out.append(f'<code class="tex">{escape(piece)}</code>')
     return Markup("".join(out))
+
+
+_MATH_AS_TEXT = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+@lru_cache(maxsize=4096)
+def tex_as_text(text: str) -> str:
+    """Plain text for places that cannot show MathML (a browser tab's title): each formula's
+    TeX turned into Unicode text (`$\\alpha$-stable` → `α-stable`); the rest as it is."""
+    pieces = split_math(text)
+    for i in range(1, len(pieces), 2):
+        inner = pieces[i].strip("$")
+        if pieces[i].startswith(("\\(", "\\[")):
+            inner = pieces[i][2:-2]
+        try:
+            pieces[i] = _MATH_AS_TEXT.latex_to_text(inner).strip()
+        except Exception:  # pylatexenc is lenient; never let a title fail here
+            pieces[i] = inner
+    return "".join(pieces)
 
 
 def http_url(value: str | None) -> str | None:

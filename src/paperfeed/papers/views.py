@@ -18,7 +18,7 @@ from paperfeed.papers.bibtex import MEDIA_TYPE as BIBTEX
 from paperfeed.papers.bibtex import bibtex_entry, bibtex_file
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.markdown import paper_markdown
-from paperfeed.papers.render import code_links
+from paperfeed.papers.render import code_links, tex_as_text
 from paperfeed.papers.schemas import PaperListOut, paper_out
 from paperfeed.papers.similar import similar_papers
 from paperfeed.web.deps import read_conn
@@ -153,7 +153,7 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
             "asked_version": parsed.version,
             "links": code_links(row["abstract"], row.get("comments")),
             "bibtex": bibtex_entry(row),
-            "page_title": row["title"],
+            "page_title": tex_as_text(row["title"]),
         },
     )
 

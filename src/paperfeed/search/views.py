@@ -38,6 +38,21 @@ class SearchForm:
 Form = Annotated[SearchForm, Depends()]
 
 
+def shown_filters(form: SearchForm, query: SearchQuery) -> dict[str, Any]:
+    """The form's fields, with the filters typed into the query box (`cat:cs.LG`,
+    `author:Name`, `since:…`, `until:…`) shown in their own fields when those are empty."""
+    shown = asdict(form)
+    if not form.cat.strip() and query.categories:
+        shown["cat"] = " ".join(query.categories)
+    if not form.author.strip() and query.authors:
+        shown["author"] = query.authors[0]
+    if not form.since.strip() and query.since:
+        shown["since"] = query.since.isoformat()
+    if not form.until.strip() and query.until:
+        shown["until"] = query.until.isoformat()
+    return shown
+
+
 def build_query(form: SearchForm) -> SearchQuery:
     """The query box's text plus the filter fields, parsed the forgiving way."""
     extra = []
@@ -80,7 +95,7 @@ def search_page(request: Request, conn: Conn, form: Form) -> Response:
         request,
         "search.html",
         {
-            **asdict(form),
+            **shown_filters(form, query),
             "query": query,
             "result": result,
             "marks": query.marks,
