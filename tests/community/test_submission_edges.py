@@ -51,6 +51,8 @@ def test_a_submission_is_on_one_day_only(
     on = [p["arxiv_id"] for p in client.get(f"/papers/date/{today}.json").json()["papers"]]
     off = [p["arxiv_id"] for p in client.get(f"/papers/date/{announced}.json").json()["papers"]]
     assert on == ["2611.04002"] and "2611.04002" not in off
+    # the announcement day lists nothing now, so no navigation leads to it
+    assert client.get(f"/papers/date/{today}.json").json()["prev_url"] is None
 
 
 def test_a_paper_without_a_date_is_refused_with_the_reason(

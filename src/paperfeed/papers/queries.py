@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy import Connection, and_, func, literal, or_, select, true
 
 from paperfeed.papers.models import Paper
 
@@ -137,9 +137,12 @@ def category_counts(
 def latest_day(conn: Connection, on_or_before: date) -> date | None:
     """The newest day with papers on its list, announced or submitted by a member."""
     _counts, subs, _users = _community()
+    announced = papers.c.id.not_in(select(subs.c.paper_id))  # submitted ones: their own day
     days = [
         conn.execute(
-            select(func.max(papers.c.feed_date)).where(papers.c.feed_date <= on_or_before)
+            select(func.max(papers.c.feed_date)).where(
+                papers.c.feed_date <= on_or_before, announced
+            )
         ).scalar_one_or_none(),
         conn.execute(
             select(func.max(subs.c.submitted_on)).where(subs.c.submitted_on <= on_or_before)
@@ -153,13 +156,15 @@ def neighbour_days(conn: Connection, start: date, end: date) -> tuple[date | Non
     """The nearest days with papers on their list (announced or submitted) before `start`
     and after `end`."""
     _counts, subs, _users = _community()
+    announced = papers.c.id.not_in(select(subs.c.paper_id))  # submitted ones: their own day
+    days = ((papers.c.feed_date, announced), (subs.c.submitted_on, true()))
     before = [
-        conn.execute(select(func.max(col)).where(col < start)).scalar_one_or_none()
-        for col in (papers.c.feed_date, subs.c.submitted_on)
+        conn.execute(select(func.max(col)).where(col < start, cond)).scalar_one_or_none()
+        for col, cond in days
     ]
     after = [
-        conn.execute(select(func.min(col)).where(col > end)).scalar_one_or_none()
-        for col in (papers.c.feed_date, subs.c.submitted_on)
+        conn.execute(select(func.min(col)).where(col > end, cond)).scalar_one_or_none()
+        for col, cond in days
     ]
     earlier = [_day(d) for d in before if d is not None]
     later = [_day(d) for d in after if d is not None]
