@@ -28,9 +28,8 @@ from paperfeed.community.submissions import submission_of, submissions_of
 from paperfeed.community.trending import score_papers, trending
 from paperfeed.community.votes import vote_count, vote_counts
 from paperfeed.papers import periods, queries
-from paperfeed.papers.ids import parse_arxiv_id
+from paperfeed.papers.ids import CATEGORY, CATEGORY_PATTERN, parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
-from paperfeed.search.query import CATEGORY
 from paperfeed.search.query import Query as SearchQuery
 from paperfeed.search.service import search_papers
 from paperfeed.search.views import SearchForm, build_query
@@ -51,10 +50,9 @@ Conn = Annotated[Connection, Depends(read_conn)]
 PaperId = Annotated[str, Path(description="arXiv id, e.g. 2401.01234", examples=["2401.01234"])]
 # Years a list can show (papers/periods.py); a well-formed period that does not exist
 # (2026-02-30, week 53 of a 52-week year) is answered 404, as a day without papers would be.
-_YEAR = r"(19|2[0-9])[0-9]{2}"
-_WEEK = rf"^{_YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
-_MONTH = rf"^{_YEAR}-(0[1-9]|1[0-2])$"
-_DATE = rf"^{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+_WEEK = rf"^{periods.WEEK_KEY}$"
+_MONTH = rf"^{periods.MONTH_KEY}$"
+_DATE = rf"^{periods.DAY_KEY}$"
 DAY = {"format": "date"}
 
 
@@ -144,7 +142,7 @@ async def search(
         str,
         Query(
             max_length=100,
-            pattern=r"^$|^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$",
+            pattern=rf"^$|^{CATEGORY_PATTERN}$",
             description="arXiv category, e.g. cs.LG",
         ),
     ] = "",

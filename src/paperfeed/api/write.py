@@ -19,6 +19,7 @@ from paperfeed.community.submissions import (
     parse_submission,
     submit,
 )
+from paperfeed.papers.ids import ID_PATTERN
 from paperfeed.web.auth import bearer_account
 from paperfeed.web.ratelimit import client_ip
 
@@ -36,10 +37,7 @@ router = APIRouter(
 Member = Annotated[Account, Depends(bearer_account)]
 
 
-ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
-SUBMITTABLE = (
-    rf"^(?:arXiv:)?{ARXIV_ID}$|^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{ARXIV_ID}$"
-)
+SUBMITTABLE = rf"^(?:arXiv:)?{ID_PATTERN}$|^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{ID_PATTERN}$"
 
 
 class SubmitIn(BaseModel):

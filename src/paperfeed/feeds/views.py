@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from paperfeed.community.trending import trending
 from paperfeed.papers import queries
+from paperfeed.papers.ids import CATEGORY_PATTERN
 from paperfeed.search.query import parse_query
 from paperfeed.search.service import search_papers
 from paperfeed.web.deps import read_conn
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/feeds", tags=["Feeds"])
 Conn = Annotated[Connection, Depends(read_conn)]
 FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 Kind = Annotated[Literal["atom", "rss"], Path(description="atom or rss")]
-CategoryName = Annotated[str, Path(pattern=r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")]
+CategoryName = Annotated[str, Path(pattern=rf"^{CATEGORY_PATTERN}$")]
 SIZE = 50
 
 
@@ -120,9 +121,7 @@ def daily(
     request: Request,
     kind: Kind,
     conn: Conn,
-    cat: Annotated[
-        str | None, Query(max_length=40, pattern=r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
-    ] = None,
+    cat: Annotated[str | None, Query(max_length=40, pattern=rf"^{CATEGORY_PATTERN}$")] = None,
 ) -> Response:
     day = queries.latest_day(conn, datetime.now(UTC).date()) or datetime.now(UTC).date()
     result = queries.list_papers(conn, day, day, category=cat, page=1, page_size=200)
@@ -169,10 +168,6 @@ def search_feed(
 
 @router.get("/category/{category}.{kind}", summary="Latest papers of a category")
 def category_feed(request: Request, category: CategoryName, kind: Kind, conn: Conn) -> Response:
-    import re
-
-    if not re.fullmatch(r"[a-z][a-z-]*(\.[A-Za-z-]+)?", category):
-        raise HTTPException(400, f"'{category[:40]}' is not an arXiv category such as cs.LG")
     end = datetime.now(UTC).date()
     start = end.replace(year=end.year - 1)
     result = queries.list_papers(conn, start, end, category=category, page=1, page_size=SIZE)

@@ -132,7 +132,6 @@ def import_files(
                 jobs=jobs if path.stat().st_size > SMALL_FILE else 1,
                 reporter=bar,
             )
-            summary.notes.clear()  # told once, for the whole run
             total.merge(summary)
     finally:
         bar.finish()

@@ -44,5 +44,4 @@ class RunSummary:
         self.first_rejects = (self.first_rejects + other.first_rejects)[:5]
         self.rejects_path = other.rejects_path or self.rejects_path
         self.stray += other.stray
-        self.tex_warnings += other.tex_warnings
-        self.notes += other.notes
+        self.tex_warnings += other.tex_warnings  # (notes are told from these, by the caller)

@@ -7,12 +7,17 @@ from dataclasses import dataclass
 
 _NEW = r"\d{4}\.\d{4,5}"
 _OLD = r"[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}"
+ID_PATTERN = rf"(?:{_NEW}|{_OLD})(?:v\d+)?"  # an identifier with its optional version
 _ID_RE = re.compile(rf"^(?P<base>{_NEW}|{_OLD})(?:v(?P<version>\d+))?$")
 _URL_RE = re.compile(
     rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/"
     rf"(?P<id>(?:{_NEW}|{_OLD})(?:v\d+)?)(?:\.pdf)?/?(?:[?#].*)?$",
     re.IGNORECASE,
 )
+# An arXiv category name (cs.LG, hep-th, math.OC): the one definition, for every check
+# and every pattern the API declares.
+CATEGORY_PATTERN = r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?"
+CATEGORY = re.compile(rf"^{CATEGORY_PATTERN}$")
 _PREFIX_RE = re.compile(r"^(?:arxiv:|oai:arxiv\.org:)", re.IGNORECASE)
 
 

@@ -14,6 +14,11 @@ class BadPeriod(ValueError):
 # The days a list may show: arXiv began in 1991; the bounds keep a period's neighbours (and
 # their neighbours) inside what dates can hold, so no address can overflow a date.
 FIRST_DAY = date(1900, 1, 1)
+# The keys the routes accept, as patterns (years within FIRST_DAY..LAST_DAY).
+YEAR = r"(19|2[0-9])[0-9]{2}"
+DAY_KEY = rf"{YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+WEEK_KEY = rf"{YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3])"
+MONTH_KEY = rf"{YEAR}-(0[1-9]|1[0-2])"
 LAST_DAY = date(2999, 12, 31)
 
 

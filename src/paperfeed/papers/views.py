@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -16,7 +15,7 @@ from paperfeed.community.votes import vote_count, voted_papers
 from paperfeed.papers import periods, queries
 from paperfeed.papers.bibtex import MEDIA_TYPE as BIBTEX
 from paperfeed.papers.bibtex import bibtex_entry, bibtex_file
-from paperfeed.papers.ids import parse_arxiv_id
+from paperfeed.papers.ids import CATEGORY, CATEGORY_PATTERN, parse_arxiv_id
 from paperfeed.papers.markdown import paper_markdown
 from paperfeed.papers.render import code_links, tex_as_text
 from paperfeed.papers.schemas import PaperListOut, paper_out
@@ -25,17 +24,17 @@ from paperfeed.web.deps import read_conn
 
 router = APIRouter()
 Conn = Annotated[Connection, Depends(read_conn)]
-_CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
 Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")]
-CATEGORY = r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$"
 Category = Annotated[
-    str | None, Query(max_length=40, pattern=CATEGORY, description="arXiv category, e.g. cs.LG")
+    str | None,
+    Query(
+        max_length=40, pattern=rf"^{CATEGORY_PATTERN}$", description="arXiv category, e.g. cs.LG"
+    ),
 ]
-_YEAR = r"(19|2[0-9])[0-9]{2}"
 _TWIN = r"(\.json|\.bib)?$"
-DayKey = Annotated[str, Path(pattern=rf"^{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]){_TWIN}")]
-WeekKey = Annotated[str, Path(pattern=rf"^{_YEAR}-W(0[1-9]|[1-4][0-9]|5[0-3]){_TWIN}")]
-MonthKey = Annotated[str, Path(pattern=rf"^{_YEAR}-(0[1-9]|1[0-2]){_TWIN}")]
+DayKey = Annotated[str, Path(pattern=rf"^{periods.DAY_KEY}{_TWIN}")]
+WeekKey = Annotated[str, Path(pattern=rf"^{periods.WEEK_KEY}{_TWIN}")]
+MonthKey = Annotated[str, Path(pattern=rf"^{periods.MONTH_KEY}{_TWIN}")]
 
 
 def _split_suffix(text: str) -> tuple[str, str]:
@@ -48,7 +47,7 @@ def _split_suffix(text: str) -> tuple[str, str]:
 def _category(cat: str | None) -> str | None:
     if not cat:
         return None
-    if not _CATEGORY.match(cat):
+    if not CATEGORY.match(cat):
         raise HTTPException(400, f"'{cat}' is not an arXiv category such as cs.LG")
     return cat
 

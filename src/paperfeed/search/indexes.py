@@ -50,11 +50,12 @@ class SearchIndexes:
             self._repair_in_background("keyword", self._rebuild_keyword)
         else:
             self.refresh()
-        if self.settings.semantic_search and self.vectors.store.damage() is not None:
-            len(self.vectors)  # notes the damage for /healthz/search
-            self._repair_in_background("vectors", self._rebuild_vectors)
-        if self.settings.semantic_search and len(self.vectors):
+        if not self.settings.semantic_search:
+            return
+        if len(self.vectors):  # opening the index notes any damage (self.vectors.damage)
             self._load_in_background()
+        elif self.vectors.damage:
+            self._repair_in_background("vectors", self._rebuild_vectors)
 
     def _repair_in_background(self, what: str, work: Callable[[], object]) -> None:
         thread = threading.Thread(target=work, name=f"rebuild-{what}", daemon=True)

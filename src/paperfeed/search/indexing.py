@@ -291,8 +291,9 @@ def _embed_batches(
 def sync_vectors(engine: Engine, settings: Settings, *, rebuild: bool = False) -> int:
     """Add every embedding newer than the index's last one; rebuild: start from empty."""
     store = VectorStore(vectors_path(settings), settings.embedding_model)
-    if not rebuild and store.damage() is not None:
-        log.warning("vector index %s is damaged (%s): rebuilt", store.file, store.damage())
+    damage = None if rebuild else store.damage()
+    if damage is not None:
+        log.warning("vector index %s is damaged (%s): rebuilt", store.file, damage)
         rebuild = True
     state = store.state()
     last_id = 0 if rebuild else state["last_id"]

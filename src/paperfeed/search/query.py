@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from paperfeed.papers.ids import CATEGORY as ARXIV_CATEGORY
 from paperfeed.papers.ids import parse_arxiv_id
 
 MAX_QUERY = 1000  # characters considered; the rest is ignored (and said so)
 MAX_TERMS = 32
 _TOKEN = re.compile(r'(\w+):"([^"]*)"?|(\w+):(\S+)|"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[\w][\w.+#-]*", re.UNICODE)
-CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z-]+)?$")
+CATEGORY = ARXIV_CATEGORY  # the one definition (papers/ids.py)
 _OPERATORS = {"and", "or", "not", "near"}
 # English function words: not searched for as plain words when the query has others (they
 # match nearly every abstract), never highlighted; phrases keep them

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from paperfeed.papers.ids import parse_arxiv_id
+from paperfeed.papers.ids import CATEGORY, parse_arxiv_id
 from paperfeed.sources.dates import announcement_date, announcement_date_of_day
 from paperfeed.sources.normalize import fold_whitespace, tex_to_unicode
 from paperfeed.sources.record import Author, PaperRecord, RecordError, Version
@@ -25,7 +25,7 @@ LIMITS = {
     "authors": 10_000,
     "categories": 40,
 }
-_CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")
+_CATEGORY = CATEGORY  # papers/ids.py
 # ACM (I.2.7) and MSC (68T50) classes that listings mix into categories: not categories, skipped
 _CLASS_CODES = re.compile(r"^(?:[A-K](?:\.[0-9m]+)*|\d\d[A-Z0-9xX-]{1,3}\d{0,2})(?:[\s;,(].*)?$")
 
