@@ -26,6 +26,10 @@ from paperfeed.digests import views as digest_views
 from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
 from paperfeed.papers import views as paper_views
+from paperfeed.personal import api as personal_api
+from paperfeed.personal import views as personal_views
+from paperfeed.personal.feed import ForYou
+from paperfeed.personal.pool import CandidateCache
 from paperfeed.search import views as search_views
 from paperfeed.search.indexes import SearchIndexes
 from paperfeed.web import errors
@@ -65,6 +69,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.rate_limits = RateLimits(settings)
     app.state.outbox = Outbox(mailer_for(settings))
     app.state.search = indexes
+    app.state.for_you = ForYou(CandidateCache(engine, settings.embedding_model))
     app.add_middleware(AccountMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(ETagMiddleware)
@@ -84,6 +89,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     install_docs(app)
     install_openapi(app)
     errors.install(app)
+    app.include_router(personal_api.router)  # before /api/papers/{id:path}
     app.include_router(api_write.router)
     app.include_router(api_views.router)
     app.include_router(feed_views.router)
@@ -91,6 +97,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(community_views.router)  # before the papers' catch-all /papers/{id}
     app.include_router(search_views.router)
     app.include_router(digest_views.router)
+    app.include_router(personal_views.router)
     app.include_router(paper_views.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -121,22 +121,28 @@ def submissions_of(conn: Connection, paper_ids: list[int]) -> dict[int, dict[str
 
 def fetch_if_missing(engine: Engine, settings: Settings, arxiv_id: str) -> None:
     """Fetch the paper through the arXiv API when this instance does not have it yet."""
+    with engine.connect() as conn:
+        if get_paper(conn, arxiv_id) is not None:
+            return
+    fetch_many(engine, settings, [arxiv_id])
+
+
+def fetch_many(engine: Engine, settings: Settings, arxiv_ids: list[str]) -> None:
+    """Fetch these papers through the arXiv API (UpstreamFailure when arXiv fails)."""
     from paperfeed.ingest.fetcher import fetch_ids
     from paperfeed.ingest.harvester import client_for
     from paperfeed.sources.arxiv_api import ApiError
     from paperfeed.sources.http import UpstreamUnavailable
 
-    with engine.connect() as conn:
-        if get_paper(conn, arxiv_id) is not None:
-            return
+    which = ", ".join(arxiv_ids[:3]) + (" …" if len(arxiv_ids) > 3 else "")
     try:
         with client_for(settings) as client:
-            fetch_ids(engine, settings, [arxiv_id], client=client)
+            fetch_ids(engine, settings, arxiv_ids, client=client)
     except UpstreamUnavailable as exc:
         raise UpstreamFailure(
-            503, f"arXiv cannot be reached right now to fetch {arxiv_id} ({exc}); try later."
+            503, f"arXiv cannot be reached right now to fetch {which} ({exc}); try later."
         ) from exc
     except ApiError as exc:
         raise UpstreamFailure(
-            502, f"arXiv answered with an error when asked for {arxiv_id} ({exc}); try later."
+            502, f"arXiv answered with an error when asked for {which} ({exc}); try later."
         ) from exc

@@ -20,6 +20,8 @@ from paperfeed.community.submissions import (
 )
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.queries import get_paper, papers, papers_by_author
+from paperfeed.personal import follows
+from paperfeed.personal.library import saved_ids
 from paperfeed.web.auth import optional_account, verified_account
 from paperfeed.web.csrf import check_csrf
 from paperfeed.web.ratelimit import client_ip
@@ -49,12 +51,15 @@ def _paper_id(request: Request, arxiv_id: str) -> tuple[int, str]:
 def trending_page(
     request: Request, window: Annotated[str, Query(pattern="^(day|week|month)$")] = "week"
 ) -> Response:
+    account = request.state.account
     with request.app.state.read_engine.begin() as conn:
         ranked = trending.trending(conn, window, datetime.now(UTC))
+        ids = [s.paper["id"] for s in ranked]
+        saved = saved_ids(conn, account.id if account else None, ids)
     return request.app.state.templates.TemplateResponse(
         request,
         "community/trending.html",
-        {"ranked": ranked, "window": window, "page_title": "Trending papers"},
+        {"ranked": ranked, "window": window, "saved": saved, "page_title": "Trending papers"},
     )
 
 
@@ -226,6 +231,12 @@ def author_page(
                 "papers": [p["arxiv_id"] for p in result.papers],
             }
         )
-    return request.app.state.templates.TemplateResponse(
-        request, "community/author.html", {"name": name, "result": result, "page_title": name}
-    )
+    account = request.state.account
+    context: dict[str, object] = {"name": name, "result": result, "page_title": name}
+    if account is not None:
+        with request.app.state.read_engine.begin() as conn:
+            found = follows.signals(conn, account.id)
+            context["saved"] = saved_ids(conn, account.id, [p["id"] for p in result.papers])
+        context["following"] = name in found.follow_authors
+        context["muted"] = name in found.mute_authors
+    return request.app.state.templates.TemplateResponse(request, "community/author.html", context)

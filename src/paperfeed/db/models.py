@@ -14,16 +14,30 @@ from paperfeed.db.base import Base
 from paperfeed.digests.models import Delivery, Subscription
 from paperfeed.ingest.models import Checkpoint
 from paperfeed.papers.models import Paper
+from paperfeed.personal.models import (
+    Collection,
+    CollectionPaper,
+    Follow,
+    LibraryItem,
+    Mute,
+    NotInterested,
+)
 from paperfeed.search.models import PaperEmbedding, SearchOutbox
 
 __all__ = [
     "ApiToken",
     "Base",
     "Checkpoint",
+    "Collection",
+    "CollectionPaper",
     "Comment",
     "Delivery",
     "EmailToken",
+    "Follow",
+    "LibraryItem",
     "LoginSession",
+    "Mute",
+    "NotInterested",
     "Paper",
     "PaperEmbedding",
     "RepoStars",

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from paperfeed.community.trending import trending
 from paperfeed.papers import queries
 from paperfeed.papers.ids import CATEGORY_PATTERN
+from paperfeed.personal.library import collection_info, collection_papers_of
 from paperfeed.search.query import parse_query
 from paperfeed.search.service import search_papers
 from paperfeed.web.deps import read_conn
@@ -190,5 +191,20 @@ def author_feed(request: Request, name: str, kind: Kind, conn: Conn) -> Response
         f"/authors/{quote(name)}",
         _self(f"/feeds/author/{name}.{_fmt(kind)}"),
         result.papers,
+        kind,
+    )
+
+
+@router.get("/collections/{collection_id}.{kind}", summary="A public collection")
+def collection_feed(request: Request, collection_id: int, kind: Kind, conn: Conn) -> Response:
+    info = collection_info(conn, collection_id)
+    if info is None or not info.public:
+        raise HTTPException(404, f"no public collection {collection_id}")
+    return _feed(
+        request,
+        f"{info.name} (a collection by {info.owner})",
+        f"/collections/{collection_id}",
+        _self(f"/feeds/collections/{collection_id}.{_fmt(kind)}"),
+        collection_papers_of(conn, collection_id)[:SIZE],
         kind,
     )

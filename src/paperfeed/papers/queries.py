@@ -208,3 +208,11 @@ def get_paper(conn: Connection, arxiv_id: str) -> dict[str, Any] | None:
 
 def count_papers(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(papers)).scalar_one()
+
+
+def papers_by_ids(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """These papers' list columns (in no particular order)."""
+    if not ids:
+        return []
+    rows = conn.execute(select(*LIST_COLUMNS).where(papers.c.id.in_(ids))).mappings()
+    return [dict(r) for r in rows]

@@ -20,6 +20,7 @@ from paperfeed.papers.markdown import paper_markdown
 from paperfeed.papers.render import code_links, tex_as_text
 from paperfeed.papers.schemas import PaperListOut, paper_out
 from paperfeed.papers.similar import similar_papers
+from paperfeed.personal.library import saved_ids
 from paperfeed.web.deps import read_conn
 
 router = APIRouter()
@@ -144,6 +145,7 @@ def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
         {
             "upvotes": row["upvotes"],
             "voted": bool(voted_papers(conn, account.id if account else None, [row["id"]])),
+            "saved": saved_ids(conn, account.id if account else None, [row["id"]]),
             "submission": submission,
             "comments": thread(conn, row["id"]),
             "similar": similar_papers(conn, row, 5, request.app.state.search),
@@ -205,12 +207,14 @@ def _list(
         )
         return JSONResponse(out.model_dump(mode="json"))
     account = request.state.account
-    voted = voted_papers(conn, account.id if account else None, [p["id"] for p in result.papers])
+    ids = [p["id"] for p in result.papers]
+    who = account.id if account else None
     return request.app.state.templates.TemplateResponse(
         request,
         "papers/list.html",
         {
-            "voted": voted,
+            "voted": voted_papers(conn, who, ids),
+            "saved": saved_ids(conn, who, ids),
             "period": period,
             "result": result,
             "category": cat,

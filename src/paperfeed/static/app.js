@@ -53,3 +53,49 @@
       });
   });
 })();
+// Save, follow and mute buttons: PUT when off, DELETE when on, through /api with the
+// page's CSRF token; the button shows the state the server answered.
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var token = meta ? meta.content : "";
+  function call(method, url, body) {
+    var init = { method: method, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": token } };
+    if (body !== undefined) { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
+    return fetch(url, init).then(function (r) {
+      if (r.status === 401) { window.location.href = "/login?next=" + encodeURIComponent(location.pathname); return null; }
+      if (!r.ok) { return r.json().then(function (j) { alert(j.error || "That did not work"); return null; }); }
+      return r.json();
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest("[data-toggle-url]") : null;
+    if (button && window.fetch) {
+      var on = button.getAttribute("aria-pressed") === "true";
+      button.disabled = true;
+      call(on ? "DELETE" : "PUT", button.getAttribute("data-toggle-url")).then(function (data) {
+        button.disabled = false;
+        if (!data) return;
+        var now = !on;
+        button.setAttribute("aria-pressed", now ? "true" : "false");
+        button.classList.toggle("saved", now && button.classList.contains("save-btn"));
+        button.classList.toggle("on", now && !button.classList.contains("save-btn"));
+        var label = button.querySelector(".label");
+        if (label) label.textContent = button.getAttribute(now ? "data-on-label" : "data-off-label");
+      });
+      return;
+    }
+    var dismiss = e.target.closest ? e.target.closest("[data-not-interested]") : null;
+    if (dismiss && window.fetch) {
+      var undo = dismiss.getAttribute("aria-pressed") === "true";
+      call("POST", dismiss.getAttribute("data-not-interested"), { on: !undo }).then(function (data) {
+        if (!data) return;
+        dismiss.setAttribute("aria-pressed", data.notInterested ? "true" : "false");
+        dismiss.textContent = data.notInterested ? "Undo: show it again" : "Not interested";
+        var card = dismiss.closest(".card");
+        if (card) card.classList.toggle("dismissed", data.notInterested);
+      });
+    }
+  });
+})();

@@ -10,6 +10,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paperfeed.community.accounts import Account, now_utc, session_account
+from paperfeed.community.tokens import same
+from paperfeed.web.csrf import COOKIE as CSRF_COOKIE
+from paperfeed.web.csrf import HEADER as CSRF_HEADER
 
 COOKIE = "pf_session"
 
@@ -85,4 +88,25 @@ def bearer_account(
         raise HTTPException(401, "This API token is unknown or revoked.")
     if not account.verified:
         raise HTTPException(403, "Confirm your email address first.")
+    return account
+
+
+def api_member(
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
+) -> Account:
+    """A member's own things over /api: a personal API token, or the site's session cookie
+    with the page's CSRF token in `X-CSRF-Token` for a change (the buttons on the pages)."""
+    if request.headers.get("authorization"):
+        return bearer_account(request)
+    account: Account | None = request.state.account
+    if account is None:
+        raise HTTPException(
+            401, "Log in, or send a personal API token: Authorization: Bearer <token>."
+        )
+    if request.method not in ("GET", "HEAD"):
+        sent = request.headers.get(CSRF_HEADER) or ""
+        cookie = request.cookies.get(CSRF_COOKIE) or ""
+        if not sent or not cookie or not same(sent, cookie):
+            raise HTTPException(403, "Send the page's CSRF token in X-CSRF-Token.")
     return account
