@@ -14,11 +14,12 @@ from paperfeed.search.indexing import embed_pending
 from tests import records as R
 from tests.community.conftest import (  # noqa: F401  (fixtures used here)
     client,
+    csrf,
     inbox,
+    sign_up,
     site_settings,
     smtp,
 )
-from tests.community.conftest import csrf
 from tests.web.conftest import store
 
 DAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday: listed from Tuesday on
@@ -161,21 +162,22 @@ CORPUS = DECODING + GRASPING + PROTEINS
 
 
 @pytest.fixture
-def corpus(engine: Engine, site_settings: Settings) -> list[R.Rec]:
+def corpus(engine: Engine, request: pytest.FixtureRequest) -> list[R.Rec]:
     """The invented papers, stored and embedded with all-MiniLM-L6-v2."""
+    settings: Settings = request.getfixturevalue("site_settings")
     store(engine, CORPUS)
-    result = embed_pending(engine, site_settings)
+    result = embed_pending(engine, settings)
     assert result.embedded == len(CORPUS)
     return CORPUS
 
 
-def headers(client: TestClient) -> dict[str, str]:
+def headers(http: TestClient) -> dict[str, str]:
     """What the page's buttons send: the CSRF token in a header."""
-    return {"X-CSRF-Token": csrf(client), "Accept": "application/json"}
+    return {"X-CSRF-Token": csrf(http), "Accept": "application/json"}
 
 
-def for_you(client: TestClient, window: str = "month", limit: int = 500) -> list[dict]:
-    r = client.get(f"/api/for-you?window={window}&limit={limit}")
+def for_you(http: TestClient, window: str = "month", limit: int = 500) -> list[dict]:
+    r = http.get(f"/api/for-you?window={window}&limit={limit}")
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -185,8 +187,8 @@ def ids(items: list[dict]) -> list[str]:
 
 
 @pytest.fixture
-def member(client: TestClient, inbox: object) -> Iterator[TestClient]:
-    from tests.community.conftest import sign_up
-
-    sign_up(client, inbox, "mira@example.org", "Mira")  # type: ignore[arg-type]
-    yield client
+def member(request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """Mira, signed up, confirmed and logged in."""
+    http: TestClient = request.getfixturevalue("client")
+    sign_up(http, request.getfixturevalue("inbox"), "mira@example.org", "Mira")
+    yield http

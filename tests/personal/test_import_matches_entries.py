@@ -98,7 +98,8 @@ def test_ris_and_csl_json(member: TestClient, corpus: list) -> None:
     assert out["format"] == "ris"
     assert {m["arxivId"] for m in out["matched"]} == {"2611.00102", "2611.00203"}
     csl = (
-        '[{"id": "a", "type": "article", "title": "x", "publisher": "arXiv", "number": "2611.00304"},'
+        '[{"id": "a", "type": "article", "title": "x", "publisher": "arXiv",'
+        ' "number": "2611.00304"},'
         ' {"id": "b", "type": "article", "title": "Nothing like it", "DOI": "10.1/none"}, 7]'
     )
     out = _post(member, csl)
