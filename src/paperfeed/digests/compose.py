@@ -14,13 +14,18 @@ from paperfeed.community.trending import trending
 from paperfeed.db.engine import reader
 from paperfeed.digests.models import Subscription
 from paperfeed.digests.schedule import period_days
-from paperfeed.papers.queries import LIST_COLUMNS, papers
+from paperfeed.papers.queries import LIST_COLUMNS, papers, papers_by_ids
+from paperfeed.personal.feed import ForYou
+from paperfeed.personal.follows import keyword_pattern, muted_reason, signals
+from paperfeed.personal.pool import CandidateCache
+from paperfeed.search.embedder import DEFAULT_MODEL
 from paperfeed.search.query import parse_query
 
 if TYPE_CHECKING:
     from paperfeed.search.keyword import KeywordIndex
 
 PER_TOPIC = 50
+FOR_YOU = 10  # papers in a member's "For you" section
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Item:
     paper: dict[str, Any]
     reasons: list[str] = field(default_factory=list)
     rank: float = 0.0
+    for_you: bool = False  # in the member's "For you" section
 
 
 @dataclass
@@ -47,10 +53,12 @@ class Composer:
     engine: Engine
     now: datetime
     keyword: KeywordIndex | None = None
+    model: str = DEFAULT_MODEL
     _periods: dict[tuple[date, date], _Period] = field(default_factory=dict)
     _lists: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     _latest: dict[date, date] = field(default_factory=dict)
     _trend: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _for_you: ForYou | None = None
 
     def items(self, sub: Subscription, period: str) -> list[Item]:
         start, end = self._days(period)
@@ -79,7 +87,42 @@ class Composer:
         for name in _lines(sub.authors):
             add(self._author(days, start, end, name), f"By {name}", 3)
         ranked = sorted(chosen.values(), key=lambda it: (-it.rank, it.paper["arxiv_id"]))
-        return ranked[: sub.max_papers]
+        if sub.user_id is None:
+            return ranked[: sub.max_papers]
+        return self._personal(sub.user_id, period, end, days, ranked)[: sub.max_papers]
+
+    def _personal(
+        self, user_id: int, period: str, end: date, days: _Period, ranked: list[Item]
+    ) -> list[Item]:
+        """A member's digest: their "For you" section first, then their topics, and none of
+        their mutes or "not interested" papers anywhere."""
+        window = "week" if period.startswith("weekly:") else "day"
+        if self._for_you is None:
+            self._for_you = ForYou(CandidateCache(self.engine, self.model))
+        with reader(self.engine).connect() as conn:
+            found = signals(conn, user_id)
+            feed = self._for_you.feed(conn, user_id, window, end, FOR_YOU)
+            rows = {
+                r["id"]: _shown(r) for r in papers_by_ids(conn, [p.paper_id for p in feed.picks])
+            }
+        keywords = keyword_pattern(found.mute_keywords)
+        personal = (
+            []
+            if feed.cold
+            else [
+                Item(
+                    days.rows.get(p.paper_id) or rows[p.paper_id],
+                    [f"For you: {p.reasons[0]}"],
+                    p.score,
+                    for_you=True,
+                )
+                for p in feed.picks
+                if p.paper_id in rows
+            ]
+        )
+        shown = {it.paper["id"] for it in personal}
+        rest = [it for it in ranked if it.paper["id"] not in shown]
+        return [it for it in personal + rest if muted_reason(it.paper, found, keywords) is None]
 
     def _days(self, period: str) -> tuple[date, date]:
         start, end = period_days(period)

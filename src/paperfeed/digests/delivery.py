@@ -135,7 +135,8 @@ def send_pending(
 ) -> SendResult:
     """Send every pending digest that is due (batch by batch) and return the counts."""
     transport = transport or transport_for(settings)
-    composer = Composer(engine, clock(), keyword)  # shared by every batch of this run
+    # shared by every batch of this run
+    composer = Composer(engine, clock(), keyword, settings.embedding_model)
     total = SendResult()
     done = 0
     while max_batches is None or done < max_batches:

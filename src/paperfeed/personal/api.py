@@ -38,6 +38,7 @@ router = APIRouter(
 )
 Member = Annotated[Account, Depends(api_member)]
 PaperId = Annotated[str, Path(description="arXiv id, e.g. 2401.01234", max_length=100)]
+CollectionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
 KINDS = {"authors": "author", "categories": "category", "keywords": "keyword"}
 
@@ -250,9 +251,9 @@ def _own(conn: Connection, me: Account, collection_id: int) -> library.Collectio
         raise HTTPException(404, f"collection {collection_id} is not one of yours") from exc
 
 
-@router.patch("/collections/{collection_id}", summary="Rename, describe, or make public")
+@router.patch("/collections/{collection_id:int}", summary="Rename, describe, or make public")
 def change_collection(
-    request: Request, collection_id: int, body: CollectionPatch, me: Member
+    request: Request, collection_id: CollectionId, body: CollectionPatch, me: Member
 ) -> Response:
     try:
         with _write(request, me) as conn:
@@ -271,16 +272,18 @@ def change_collection(
     return _json(_collection_json(info, _base(request)))
 
 
-@router.delete("/collections/{collection_id}", status_code=204, summary="Delete a collection")
-def remove_collection(request: Request, collection_id: int, me: Member) -> Response:
+@router.delete("/collections/{collection_id:int}", status_code=204, summary="Delete a collection")
+def remove_collection(request: Request, collection_id: CollectionId, me: Member) -> Response:
     with _write(request, me) as conn:
         _own(conn, me, collection_id)
         library.delete_collection(conn, me.id, collection_id)
     return Response(status_code=204)
 
 
-@router.put("/collections/{collection_id}/papers/{paper_id:path}", summary="Add a paper")
-def add_paper(request: Request, collection_id: int, paper_id: PaperId, me: Member) -> Response:
+@router.put("/collections/{collection_id:int}/papers/{paper_id:path}", summary="Add a paper")
+def add_paper(
+    request: Request, collection_id: CollectionId, paper_id: PaperId, me: Member
+) -> Response:
     with _write(request, me) as conn:
         _own(conn, me, collection_id)
         row = paper_row(conn, paper_id)
@@ -288,8 +291,12 @@ def add_paper(request: Request, collection_id: int, paper_id: PaperId, me: Membe
     return _json({"collection": collection_id, "id": row["arxiv_id"], "in": True})
 
 
-@router.delete("/collections/{collection_id}/papers/{paper_id:path}", summary="Take a paper out")
-def take_paper(request: Request, collection_id: int, paper_id: PaperId, me: Member) -> Response:
+@router.delete(
+    "/collections/{collection_id:int}/papers/{paper_id:path}", summary="Take a paper out"
+)
+def take_paper(
+    request: Request, collection_id: CollectionId, paper_id: PaperId, me: Member
+) -> Response:
     with _write(request, me) as conn:
         _own(conn, me, collection_id)
         row = paper_row(conn, paper_id)
@@ -304,7 +311,7 @@ def take_paper(request: Request, collection_id: int, paper_id: PaperId, me: Memb
 )
 def export_collection(
     request: Request,
-    collection_id: int,
+    collection_id: CollectionId,
     fmt: Annotated[str, Path(pattern=r"^(bib|ris|csl\.json)$")],
 ) -> Response:
     account = request.state.account
