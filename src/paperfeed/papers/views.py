@@ -20,6 +20,7 @@ from paperfeed.papers.markdown import paper_markdown
 from paperfeed.papers.render import code_links, tex_as_text
 from paperfeed.papers.schemas import PaperListOut, paper_out
 from paperfeed.papers.similar import similar_papers
+from paperfeed.personal.follows import has_taste
 from paperfeed.personal.library import saved_ids
 from paperfeed.web.deps import read_conn
 
@@ -54,8 +55,11 @@ def _category(cat: str | None) -> str | None:
 
 
 @router.get("/", include_in_schema=False)
-def home() -> RedirectResponse:
-    return RedirectResponse("/papers", status_code=302)
+def home(request: Request, conn: Conn) -> RedirectResponse:
+    """Today's papers; a member who has saved, upvoted or followed anything: their feed."""
+    account = request.state.account
+    personal = account is not None and has_taste(conn, account.id)
+    return RedirectResponse("/for-you" if personal else "/papers", status_code=302)
 
 
 @router.get("/papers", summary="Today's papers (the latest day with papers)")

@@ -11,8 +11,16 @@ from sqlalchemy import Connection, Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from paperfeed.community.models import Vote
 from paperfeed.papers.ids import CATEGORY_PATTERN
-from paperfeed.personal.models import FOLLOW_KINDS, MUTE_KINDS, Follow, Mute, NotInterested
+from paperfeed.personal.models import (
+    FOLLOW_KINDS,
+    MUTE_KINDS,
+    Follow,
+    LibraryItem,
+    Mute,
+    NotInterested,
+)
 
 follows = cast(Table, Follow.__table__)
 mutes = cast(Table, Mute.__table__)
@@ -161,3 +169,14 @@ def muted_reason(
     if keywords and keywords.search(f"{paper.get('title', '')}\n{paper.get('abstract', '')}"):
         return "muted keyword"
     return None
+
+
+def has_taste(conn: Connection, user_id: int) -> bool:
+    """Whether the member has told paperfeed anything (a save, an upvote, a follow)."""
+    for table in (cast(Table, LibraryItem.__table__), cast(Table, Vote.__table__), follows):
+        found = conn.execute(
+            select(table.c.user_id).where(table.c.user_id == user_id).limit(1)
+        ).first()
+        if found:
+            return True
+    return False
