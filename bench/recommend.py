@@ -242,7 +242,7 @@ def main() -> None:
             sys.exit(f"CiteULike-a is not at {args.data / 'citeulike-a'} (--data)")
         quality(args)
     if args.latency:
-        from bench.recommend_latency import latency  # type: ignore[import-not-found]
+        from recommend_latency import latency
 
         latency()
 

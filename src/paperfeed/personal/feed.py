@@ -209,7 +209,7 @@ def explain(pool: Candidates, taste: Taste, ranked: Ranked, cosaves: CoSaves | N
         if (cosaves is not None and taste.positive_ids and len(ranked.rows))
         else [(0, None)] * len(ranked.rows)
     )
-    near = _nearest(taste, candidates.vectors[ranked.rows])
+    near = _nearest(taste, candidates.vectors[ranked.rows], candidates.ids[ranked.rows])
     picks = []
     for n, row in enumerate(ranked.rows.tolist()):
         reasons = []
@@ -237,10 +237,14 @@ def explain(pool: Candidates, taste: Taste, ranked: Ranked, cosaves: CoSaves | N
     return picks
 
 
-def _nearest(taste: Taste, vectors: np.ndarray) -> list[tuple[int | None, float]]:
+def _nearest(
+    taste: Taste, vectors: np.ndarray, pick_ids: np.ndarray
+) -> list[tuple[int | None, float]]:
+    """Per pick, the member's paper most like it (never the pick itself) and the cosine."""
     if not len(taste.positive_vectors) or not len(vectors):
         return [(None, 0.0)] * len(vectors)
     sims = taste.positive_vectors @ vectors.T  # positives × picks
+    sims[np.asarray(taste.positive_vector_ids)[:, None] == pick_ids[None, :]] = -1.0
     best = sims.argmax(axis=0)
     out: list[tuple[int | None, float]] = []
     for j, i in enumerate(best.tolist()):
