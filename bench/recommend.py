@@ -162,6 +162,14 @@ def paperfeed_scorer(
     pairs = [(u, int(p)) for u, lib in enumerate(train) for p in lib]
     cosaves = CoSaves(pairs)
     build = time.perf_counter() - started
+    size = sum(
+        m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+        for m in (cosaves.to_paper, cosaves.to_member, cosaves.saved_by)
+    )
+    print(
+        f"(co-save model: {len(pairs):,} saves in {size / 2**20:.1f} MiB, "
+        f"{size / len(pairs):.0f} bytes a save; built with the pool in {build:.1f} s)"
+    )
 
     def score(u: int) -> np.ndarray:
         positives = [int(p) for p in train[u]]
@@ -205,8 +213,7 @@ def quality(args: argparse.Namespace) -> None:
                 continue  # nothing saved the cold papers: these anchors cannot rank them
             subset = users[: args.svm_users] if "LinearSVC" in name else users
             rows.append(evaluate(name, subset, train, test, scorer, candidates))
-        score, build = paperfeed_scorer(data, vectors, train, cold)
-        print(f"(paperfeed's pool and co-save model built in {build:.1f} s)", file=sys.stderr)
+        score, _ = paperfeed_scorer(data, vectors, train, cold)
         ours = evaluate("**paperfeed for-you**", users, train, test, score, candidates)
         same = evaluate(
             "paperfeed for-you, on the SVM's users",

@@ -159,7 +159,12 @@ def latency(papers: int = 20_000, members: int = 1_000, requests: int = 400) -> 
                 client.get("/api/for-you?window=month", cookies={"pf_session": cookies[0]})
                 first = time.perf_counter() - t
                 rng = random.Random(5)
-                times: dict[str, list[float]] = {"for-you": [], "daily_papers": [], "signal": []}
+                times: dict[str, list[float]] = {
+                    "for-you": [],
+                    "daily_papers": [],
+                    "update": [],
+                    "next": [],
+                }
                 for i in range(requests):
                     cookie = {"pf_session": rng.choice(cookies)}
                     t = time.perf_counter()
@@ -179,10 +184,12 @@ def latency(papers: int = 20_000, members: int = 1_000, requests: int = 400) -> 
                             cookies={**cookie, "pf_csrf": csrf},
                             headers={"X-CSRF-Token": csrf},
                         )
+                        times["update"].append(time.perf_counter() - t)
+                        t = time.perf_counter()
                         after = client.get(
                             "/api/for-you?window=month&limit=50", cookies=cookie
                         ).json()
-                        times["signal"].append(time.perf_counter() - t)
+                        times["next"].append(time.perf_counter() - t)
                         assert page[0]["paper"]["id"] not in {x["paper"]["id"] for x in after}
                 rss_after = int(
                     Path(f"/proc/{proc.pid}/status").read_text().split("VmRSS:")[1].split()[0]
@@ -195,7 +202,8 @@ def latency(papers: int = 20_000, members: int = 1_000, requests: int = 400) -> 
     names = {
         "for-you": "/api/for-you?window=month&limit=50",
         "daily_papers": "/api/daily_papers?limit=50 (floor)",
-        "signal": "not-interested, then the next /api/for-you",
+        "update": "a new signal: POST /api/papers/{id}/not-interested",
+        "next": "the next /api/for-you (the paper is gone from it)",
     }
     for key, values in times.items():
         cells = " | ".join(f"{pct(values, q):.1f}" for q in (50, 95, 99))

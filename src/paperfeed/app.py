@@ -28,6 +28,7 @@ from paperfeed.feeds import views as feed_views
 from paperfeed.papers import views as paper_views
 from paperfeed.personal import api as personal_api
 from paperfeed.personal import views as personal_views
+from paperfeed.personal.api import MAX_IMPORT_BYTES
 from paperfeed.personal.feed import ForYou
 from paperfeed.personal.pool import CandidateCache
 from paperfeed.search import views as search_views
@@ -84,7 +85,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     # 0.3-0.6 ms instead of 1.7-3.2 ms and comes out about 25% larger (bench/search_speed.py
     # times a real answer at levels 1, 5 and 9; docs/benchmarks.md)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=1)
-    app.add_middleware(RequestGuard, max_body=settings.max_body_bytes, body_limits={})
+    imports = max(settings.max_body_bytes, MAX_IMPORT_BYTES + 64 * 1024)  # a library file
+    app.add_middleware(
+        RequestGuard,
+        max_body=settings.max_body_bytes,
+        body_limits={"/api/library/import": imports, "/library/import": imports},
+    )
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_docs(app)
     install_openapi(app)

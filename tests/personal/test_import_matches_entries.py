@@ -134,3 +134,20 @@ def test_upload_form_on_the_library_page(member: TestClient, corpus: list) -> No
     assert r.status_code == 200
     assert "Read 8 entries (bib)" in r.text and "<code>nowhere</code>" in r.text
     assert "Speculative decoding with a small draft model" in r.text  # the saved cards
+
+
+def test_a_large_library_file_is_read(member: TestClient, corpus: list) -> None:
+    """A Zotero export is often over the 256 KiB body limit of other requests: imports
+    take up to 4 MiB; over that, a clear 413."""
+    padding = "".join(
+        f"@book{{pad{i}, title = {{Gardening volume {i}}}, note = {{{'x' * 200}}}}}\n"
+        for i in range(1500)
+    )
+    body = (BIBTEX.split("@misc{broken")[0] + padding).encode()
+    assert 256 * 1024 < len(body) < 4 * 1024 * 1024
+    out = _post(member, body.decode())
+    assert len(out["matched"]) == 3  # bydoi and fresh are not here in this test
+    assert len(out["unmatched"]) == 1503
+    too_big = b"@misc{x, title={y}}\n" * (4 * 1024 * 1024 // 20 + 10)
+    r = member.post("/api/library/import", content=too_big, headers=headers(member))
+    assert r.status_code == 413

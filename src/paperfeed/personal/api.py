@@ -19,6 +19,7 @@ from paperfeed.api.schemas import hf_daily
 from paperfeed.api.views import ErrorOut, paper_row, with_community
 from paperfeed.community.accounts import Account, now_utc
 from paperfeed.papers import queries
+from paperfeed.papers.ids import CATEGORY_PATTERN
 from paperfeed.personal import follows, formats, importing, library
 from paperfeed.personal.feed import Feed
 from paperfeed.personal.service import import_references
@@ -34,13 +35,13 @@ router = APIRouter(
         401: {"model": ErrorOut},
         403: {"model": ErrorOut},
         404: {"model": ErrorOut},
+        429: {"model": ErrorOut, "description": "Too many writes: try again later"},
     },
 )
 Member = Annotated[Account, Depends(api_member)]
 PaperId = Annotated[str, Path(description="arXiv id, e.g. 2401.01234", max_length=100)]
 CollectionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
-KINDS = {"authors": "author", "categories": "category", "keywords": "keyword"}
 
 
 class Saved(BaseModel):
@@ -140,6 +141,7 @@ def export_library(
 @router.post(
     "/library/import",
     summary="Import a BibTeX, RIS or CSL-JSON file (the request body) into your library",
+    responses={413: {"model": ErrorOut, "description": "The file is over 4 MiB"}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -159,7 +161,7 @@ async def import_library(
     request: Request,
     me: Member,
     collection: Annotated[
-        int | None, Query(ge=1, description="Also add to this collection")
+        int | None, Query(ge=1, le=2**31 - 1, description="Also add to this collection")
     ] = None,
 ) -> Response:
     raw = await request.body()
@@ -334,9 +336,47 @@ def _signal(request: Request, me: Account, what: str, kind: str, value: str, on:
     return _json({"kind": kind, "value": stored, "on": on})
 
 
-Value = Annotated[str, Path(max_length=300)]
-FollowKind = Annotated[str, Path(pattern="^(authors|categories)$")]
-MuteKind = Annotated[str, Path(pattern="^(authors|categories|keywords)$")]
+NAME = {"max_length": 300, "pattern": r"\S", "description": "as papers spell it, e.g. Jane Doe"}
+CATEGORY_PARAM = {"max_length": 40, "pattern": rf"^{CATEGORY_PATTERN}$", "examples": ["cs.CL"]}
+WORD = {"max_length": 300, "pattern": r"\S", "description": "a word or phrase, any case"}
+SIGNAL_ROUTES = (  # (what, path's kind, stored kind, parameter, its description)
+    ("follows", "authors", "author", NAME, "an author"),
+    ("follows", "categories", "category", CATEGORY_PARAM, "a category"),
+    ("mutes", "authors", "author", NAME, "an author"),
+    ("mutes", "categories", "category", CATEGORY_PARAM, "a category"),
+    ("mutes", "keywords", "keyword", WORD, "a keyword"),
+)
+
+
+def _signal_route(what: str, kind: str, param: dict[str, Any], on: bool) -> Any:
+    def route(request: Request, value: str, me: Member) -> Response:
+        return _signal(request, me, what, kind, value, on)
+
+    # each kind's own name and pattern, in errors and in the OpenAPI document
+    route.__annotations__["value"] = Annotated[str, Path(alias=kind, **param)]
+    return route
+
+
+def _signal_routes() -> None:
+    """PUT and DELETE /api/{follows|mutes}/{kind}/{value}, one pair per kind, each with the
+    value's own pattern in the OpenAPI document."""
+    for what, plural, kind, param, label in SIGNAL_ROUTES:
+        path = f"/{what}/{plural}/{{{kind}:path}}"
+        verb = "Follow" if what == "follows" else "Mute"
+        router.add_api_route(
+            path,
+            _signal_route(what, kind, param, True),
+            methods=["PUT"],
+            summary=f"{verb} {label}",
+            name=f"{what}_{plural}_on",
+        )
+        router.add_api_route(
+            path,
+            _signal_route(what, kind, param, False),
+            methods=["DELETE"],
+            summary=f"Un{verb.lower()} {label}",
+            name=f"{what}_{plural}_off",
+        )
 
 
 @router.get("/follows", summary="What you follow and mute")
@@ -345,24 +385,7 @@ def get_signals(request: Request, me: Member) -> Response:
         return _json(follows.signals(conn, me.id).as_json())
 
 
-@router.put("/follows/{kind}/{value:path}", summary="Follow an author or a category")
-def follow(request: Request, kind: FollowKind, value: Value, me: Member) -> Response:
-    return _signal(request, me, "follows", KINDS[kind], value, True)
-
-
-@router.delete("/follows/{kind}/{value:path}", summary="Stop following")
-def unfollow(request: Request, kind: FollowKind, value: Value, me: Member) -> Response:
-    return _signal(request, me, "follows", KINDS[kind], value, False)
-
-
-@router.put("/mutes/{kind}/{value:path}", summary="Mute an author, a category or a keyword")
-def mute(request: Request, kind: MuteKind, value: Value, me: Member) -> Response:
-    return _signal(request, me, "mutes", KINDS[kind], value, True)
-
-
-@router.delete("/mutes/{kind}/{value:path}", summary="Unmute")
-def unmute(request: Request, kind: MuteKind, value: Value, me: Member) -> Response:
-    return _signal(request, me, "mutes", KINDS[kind], value, False)
+_signal_routes()
 
 
 @router.post(

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from sqlalchemy import Connection, Table, func, select
 
 from paperfeed.community.models import Vote
-from paperfeed.papers.queries import papers, papers_by_author
+from paperfeed.papers.queries import papers
 from paperfeed.personal import follows as signals_
 from paperfeed.personal.library import library
 from paperfeed.personal.pool import CandidateCache, Candidates
@@ -124,7 +124,7 @@ def member_taste(
     conn: Connection, user_id: int, found: signals_.Signals, pool: Candidates, model: str
 ) -> Taste:
     own = positives(conn, user_id)
-    authors_papers = _followed_authors_papers(conn, found.follow_authors, set(own))
+    authors_papers = _followed_authors_papers(pool, found.follow_authors, set(own))
     profile = own + authors_papers
     vector_ids, vectors = _vectors(conn, profile, model)
     dim = pool.pool.vectors.shape[1]
@@ -162,15 +162,18 @@ def _titles(conn: Connection, ids: list[int]) -> dict[int, str]:
     return dict(conn.execute(select(papers.c.id, papers.c.title).where(papers.c.id.in_(ids))).all())
 
 
-def _followed_authors_papers(conn: Connection, names: set[str], own: set[int]) -> list[int]:
+def _followed_authors_papers(pool: Candidates, names: set[str], own: set[int]) -> list[int]:
+    """The candidates by followed authors (newest first): they join the content profile, so
+    that work like theirs comes up too (read from the pool: no scan of every paper)."""
     if not names:
         return []
-    per_author = max(1, AUTHOR_PAPERS // len(names))
-    found: list[int] = []
-    for name in sorted(names)[:AUTHOR_PAPERS]:
-        page = papers_by_author(conn, name, page=1, page_size=per_author)
-        found += [p["id"] for p in page.papers if p["id"] not in own]
-    return list(dict.fromkeys(found))
+    rows = [
+        i
+        for i, authors in enumerate(pool.pool.authors)
+        if authors & names and int(pool.pool.ids[i]) not in own
+    ]
+    rows.sort(key=lambda i: (-int(pool.days[i]), -int(pool.pool.ids[i])))
+    return [int(pool.pool.ids[i]) for i in rows[:AUTHOR_PAPERS]]
 
 
 def allowed_by_mutes(pool: Candidates, found: signals_.Signals) -> np.ndarray:

@@ -135,7 +135,9 @@ async def _import(
             me.id,
             text,
             now_utc(),
-            collection_id=int(collection) if collection.isdigit() else None,
+            collection_id=int(collection)
+            if collection.isdigit() and len(collection) < 10
+            else None,
             find_title=title_finder(request),
         )
     except importing.ReferenceFileError as exc:

@@ -102,7 +102,7 @@ def search_page(request: Request, conn: Conn, form: Form) -> Response:
             "marks": query.marks,
             "page_title": f"Search: {form.q}" if form.q else "Search",
             "today": date.today().isoformat(),
-            "saved": _saved(request, conn, [p["id"] for p in result.papers]),
+            "saved": _saved(request, conn, [p["id"] for p in result.papers] if result else []),
         },
     )
 
