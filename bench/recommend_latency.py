@@ -176,15 +176,17 @@ def latency(papers: int = 20_000, members: int = 1_000, requests: int = 400) -> 
                     times["daily_papers"].append(time.perf_counter() - t)
                     if i % 4 == 0:  # a new signal, then the next page: it must show
                         page = r.json()
-                        csrf = client.get("/healthz").cookies.get("pf_csrf") or ""
+                        client.get("/healthz")
+                        csrf = client.cookies.get("pf_csrf") or ""
                         t = time.perf_counter()
-                        client.post(
+                        done = client.post(
                             f"/api/papers/{page[0]['paper']['id']}/not-interested",
                             json={"on": True},
                             cookies={**cookie, "pf_csrf": csrf},
                             headers={"X-CSRF-Token": csrf},
                         )
                         times["update"].append(time.perf_counter() - t)
+                        assert done.status_code == 200, done.text
                         t = time.perf_counter()
                         after = client.get(
                             "/api/for-you?window=month&limit=50", cookies=cookie

@@ -32,7 +32,7 @@ from paperfeed.search.models import PaperEmbedding
 votes = cast(Table, Vote.__table__)
 embeddings = cast(Table, PaperEmbedding.__table__)
 MAX_POSITIVES = 1000  # the most recent saves and upvotes make the profile
-MAX_WORD_POSITIVES = 300
+MAX_WORD_POSITIVES = 100  # the newest: the words side follows recent taste
 AUTHOR_PAPERS = 50  # followed authors' papers that join the profile
 COSAVES_MAX_AGE = 60.0  # seconds: others' libraries, in aggregate, are this fresh at most
 
@@ -89,8 +89,9 @@ class ForYou:
         taste = member_taste(conn, user_id, found, pool, self.candidates.model)
         allowed = pool.window(window) & allowed_by_mutes(pool, found)
         prior = _upvotes(conn, pool) if taste.cold or not taste.positive_ids else None
-        ranked = rank(pool.pool, taste, self.cosaves.get(conn), allowed, prior, limit)
-        picks = explain(pool, taste, ranked, self.cosaves.get(conn))
+        cosaves = self.cosaves.get(conn)
+        ranked = rank(pool.pool, taste, cosaves, allowed, prior, limit)
+        picks = explain(pool, taste, ranked, cosaves)
         return Feed(picks, window, pool.end, taste.cold)
 
 
@@ -178,21 +179,19 @@ def _followed_authors_papers(pool: Candidates, names: set[str], own: set[int]) -
 
 def allowed_by_mutes(pool: Candidates, found: signals_.Signals) -> np.ndarray:
     """False for every candidate a mute or "not interested" keeps out of the feed."""
-    keywords = signals_.keyword_pattern(found.mute_keywords)
     candidates = pool.pool
-    return np.fromiter(
-        (
-            not (
-                pid in found.not_interested
-                or candidates.authors[i] & found.mute_authors
-                or candidates.categories[i] & found.mute_categories
-                or (keywords is not None and keywords.search(pool.texts[i]))
-            )
-            for i, pid in enumerate(candidates.ids.tolist())
-        ),
-        bool,
-        len(candidates),
-    )
+    allowed = np.ones(len(candidates), bool)
+    for keyword in found.mute_keywords:
+        allowed &= ~pool.containing(keyword)
+    gone = [candidates.row[p] for p in found.not_interested if p in candidates.row]
+    allowed[gone] = False
+    if found.mute_authors or found.mute_categories:
+        for i in np.flatnonzero(allowed).tolist():
+            if (candidates.authors[i] & found.mute_authors) or (
+                candidates.categories[i] & found.mute_categories
+            ):
+                allowed[i] = False
+    return allowed
 
 
 def _upvotes(conn: Connection, pool: Candidates) -> np.ndarray:

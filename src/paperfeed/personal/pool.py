@@ -4,9 +4,10 @@ per process and rebuilt when the month's papers, submissions or embeddings chang
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -21,6 +22,7 @@ from paperfeed.search.models import PaperEmbedding
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = {"day": 1, "week": 7, "month": 30}
+MAX_PHRASES = 4096  # muted keywords whose matches a pool keeps
 SYNC_BUILD_MAX = 2000  # fewer candidates than this: a stale pool is rebuilt in the request
 submissions = cast(Table, Submission.__table__)
 embeddings = cast(Table, PaperEmbedding.__table__)
@@ -28,17 +30,34 @@ embeddings = cast(Table, PaperEmbedding.__table__)
 
 @dataclass
 class Candidates:
-    """A pool with what the feed needs besides the ranking: each paper's list day."""
+    """A pool with what the feed needs besides the ranking: each paper's list day, and its
+    text for muted keywords (one string, searched once per keyword and pool)."""
 
     pool: Pool
     days: np.ndarray  # date ordinals, per pool row
-    texts: list[str]  # lower-cased title and abstract, for muted keywords
+    text: str  # lower-cased titles and abstracts, one line per pool row
     end: date
     key: tuple[Any, ...]
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    _phrases: dict[str, np.ndarray] = field(default_factory=dict)
 
     def window(self, name: str) -> np.ndarray:
         start = self.end - timedelta(days=WINDOW_DAYS[name] - 1)
         return self.days >= start.toordinal()
+
+    def containing(self, phrase: str) -> np.ndarray:
+        """Which candidates have this word or phrase (whole words, any case)."""
+        found = self._phrases.get(phrase)
+        if found is None:
+            found = np.zeros(len(self.pool), bool)
+            pattern = re.compile(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)")
+            at = [m.start() for m in pattern.finditer(self.text)]
+            if at:
+                found[np.searchsorted(self.starts, np.asarray(at), side="right") - 1] = True
+            if len(self._phrases) > MAX_PHRASES:
+                self._phrases.clear()
+            self._phrases[phrase] = found
+        return found
 
 
 def _in_window(start: date, end: date) -> Any:
@@ -49,17 +68,18 @@ def _in_window(start: date, end: date) -> Any:
 
 
 def pool_key(conn: Connection, end: date, model: str) -> tuple[Any, ...]:
-    """What the pool depends on, in three cheap aggregate queries."""
+    """What the pool depends on, in three counts the indexes answer: the month's papers (by
+    feed day) and submissions (by day), and the newest embedding of any model."""
     start = end - timedelta(days=WINDOW_DAYS["month"] - 1)
-    count, modified = conn.execute(
-        select(func.count(), func.max(papers.c.modified_at))
-        .select_from(papers.outerjoin(submissions, submissions.c.paper_id == papers.c.id))
-        .where(_in_window(start, end))
-    ).one()
-    newest_vector = conn.execute(
-        select(func.max(embeddings.c.id)).where(embeddings.c.model == model)
+    listed = conn.execute(
+        select(func.count()).where(papers.c.feed_date.between(start, end))
     ).scalar_one()
-    return (end, count, str(modified), newest_vector)
+    submitted = conn.execute(
+        select(func.count()).where(submissions.c.submitted_on.between(start, end))
+    ).scalar_one()
+    # a paper's new version gets a new embedding: the newest embedding id tells of it
+    newest_vector = conn.execute(select(func.max(embeddings.c.id))).scalar_one()
+    return (end, model, listed + submitted, submitted, newest_vector)
 
 
 def build_candidates(conn: Connection, end: date, model: str, key: tuple[Any, ...]) -> Candidates:
@@ -102,7 +122,9 @@ def build_candidates(conn: Connection, end: date, model: str, key: tuple[Any, ..
         categories=[frozenset((r.categories or "").split()) for r in rows],
     )
     days = np.fromiter((_ordinal(r.day) for r in rows), np.int64, len(rows))
-    return Candidates(pool, days, [t.lower() for t in texts], end, key)
+    lines = [" ".join(t.lower().split()) for t in texts]
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]]).astype(np.int64)
+    return Candidates(pool, days, "\n".join(lines), end, key, starts)
 
 
 def _ordinal(value: Any) -> int:
@@ -125,7 +147,7 @@ class CandidateCache:
         current = self._current
         if current is not None and current.key == key:
             return current
-        if current is None or key[1] < SYNC_BUILD_MAX:
+        if current is None or key[2] < SYNC_BUILD_MAX:
             return self._build(conn, end, key)
         self._rebuild_in_background(end, key)
         return current

@@ -70,6 +70,8 @@ class Pool:
     authors: list[frozenset[str]] = field(default_factory=list)
     categories: list[frozenset[str]] = field(default_factory=list)
     row: dict[int, int] = field(default_factory=dict)
+    word_names: NDArray[np.str_] | None = None  # the vectorizer's words, by column
+    has_vector: NDArray[np.bool_] | None = None
 
     @classmethod
     def build(
@@ -86,18 +88,33 @@ class Pool:
         except ValueError:  # too few papers for min_df: no words side
             vectorizer = TfidfVectorizer(token_pattern=WORD_PATTERN, dtype=np.float32)
             words = sp.csr_matrix((len(ids), 0), dtype=np.float32)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         return cls(
             np.asarray(ids, dtype=np.int64),
-            np.ascontiguousarray(vectors, dtype=np.float32),
+            vectors,
             words,
             vectorizer,
             authors or [frozenset()] * len(ids),
             categories or [frozenset()] * len(ids),
             {pid: i for i, pid in enumerate(ids)},
+            vectorizer.get_feature_names_out() if words.shape[1] else np.zeros(0, str),
+            np.abs(vectors).sum(axis=1) > 0,
         )
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def rows_by(self, what: str) -> dict[str, list[int]]:
+        """Author name or category -> the pool rows that have it (built once per pool)."""
+        key = f"_by_{what}"
+        index: dict[str, list[int]] | None = self.__dict__.get(key)
+        if index is None:
+            index = {}
+            for row, names in enumerate(getattr(self, what)):
+                for name in names:
+                    index.setdefault(name, []).append(row)
+            self.__dict__[key] = index
+        return index
 
     def words_of(self, texts: list[str]) -> sp.csr_matrix:
         if self.words.shape[1] == 0 or not texts:
@@ -118,6 +135,15 @@ class Taste:
     titles: dict[int, str] = field(default_factory=dict)  # positive id -> title, for reasons
     positive_vector_ids: list[int] = field(default_factory=list)
     sources: dict[int, str] = field(default_factory=dict)  # id -> "saved" | "author"
+
+    @property
+    def words_profile(self) -> NDArray[np.float64]:
+        """The mean tf-idf row of the member's papers (computed once per taste)."""
+        cached: NDArray[np.float64] | None = self.__dict__.get("_profile")
+        if cached is None:
+            cached = np.asarray(self.positive_words.mean(axis=0)).ravel()
+            self.__dict__["_profile"] = cached
+        return cached
 
     @property
     def cold(self) -> bool:
@@ -161,12 +187,22 @@ class CoSaves:
             return out
         through = np.asarray(self.to_member[start].sum(axis=0)).ravel()
         arrive = np.asarray(self.to_paper.T @ through).ravel() * self.damping
-        cols = np.fromiter(
-            (self.paper_index.get(int(c), -1) for c in candidates), np.int64, len(candidates)
-        )
+        cols = self._columns(candidates)
         known = cols >= 0
         out[known] = arrive[cols[known]]
         return out
+
+    def _columns(self, candidates: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Each candidate's column here (-1: nobody saved it); the last pool's is kept."""
+        last = self.__dict__.get("_last_columns")
+        if last is not None and last[0] is candidates:
+            cols: NDArray[np.int64] = last[1]
+            return cols
+        cols = np.fromiter(
+            (self.paper_index.get(int(c), -1) for c in candidates), np.int64, len(candidates)
+        )
+        self.__dict__["_last_columns"] = (candidates, cols)
+        return cols
 
     def shared_readers(
         self, paper_ids: list[int], candidates: NDArray[np.int64]
@@ -220,7 +256,7 @@ def _clusters(vectors: NDArray[np.float32], k: int) -> NDArray[np.float32]:
 def content_scores(pool: Pool, taste: Taste) -> NDArray[np.float64]:
     """Likeness of each candidate to the member's papers (0 everywhere: nothing to go on)."""
     total = np.zeros(len(pool))
-    has_vector = np.abs(pool.vectors).sum(axis=1) > 0
+    has_vector = pool.has_vector if pool.has_vector is not None else np.ones(len(pool), bool)
     if len(taste.positive_vectors):
         centroid = taste.positive_vectors.mean(axis=0)
         near = (pool.vectors @ centroid).astype(np.float64)
@@ -230,8 +266,8 @@ def content_scores(pool: Pool, taste: Taste) -> NDArray[np.float64]:
                 part[~has_vector] = part[has_vector].mean()
             total += zscore(part)
     if taste.positive_words.shape[0] and pool.words.shape[1]:
-        profile = np.asarray(taste.positive_words.mean(axis=0)).ravel()
-        total += WORDS_WEIGHT * zscore(np.asarray(pool.words @ profile, dtype=np.float64))
+        words = np.asarray(pool.words @ taste.words_profile, dtype=np.float64)
+        total += WORDS_WEIGHT * zscore(words)
     if len(taste.negative_vectors):
         unlike = (pool.vectors @ taste.negative_vectors.T).max(axis=1).astype(np.float64)
         total -= NEGATIVE_WEIGHT * zscore(unlike)
@@ -240,14 +276,12 @@ def content_scores(pool: Pool, taste: Taste) -> NDArray[np.float64]:
 
 def follow_scores(pool: Pool, taste: Taste) -> NDArray[np.float64]:
     out = np.zeros(len(pool))
-    if taste.follow_authors:
-        out += FOLLOWED_AUTHOR * np.fromiter(
-            (bool(a & taste.follow_authors) for a in pool.authors), bool, len(pool)
-        )
-    if taste.follow_categories:
-        out += FOLLOWED_CATEGORY * np.fromiter(
-            (bool(c & taste.follow_categories) for c in pool.categories), bool, len(pool)
-        )
+    for weight, wanted, index in (
+        (FOLLOWED_AUTHOR, taste.follow_authors, pool.rows_by("authors")),
+        (FOLLOWED_CATEGORY, taste.follow_categories, pool.rows_by("categories")),
+    ):
+        rows = sorted({r for name in wanted for r in index.get(name, ())})
+        out[rows] += weight
     return out
 
 
@@ -283,11 +317,10 @@ def shared_words(pool: Pool, taste: Taste, row: int, n: int = 3) -> list[str]:
     """The words that most tie this candidate to the member's papers."""
     if not taste.positive_words.shape[0] or not pool.words.shape[1]:
         return []
-    profile = np.asarray(taste.positive_words.mean(axis=0)).ravel()
     doc = pool.words[row]
-    weights = doc.data * profile[doc.indices]
+    weights = doc.data * taste.words_profile[doc.indices]
     order = np.argsort(-weights)[:n]
-    names = pool.vectorizer.get_feature_names_out()
+    names = pool.word_names if pool.word_names is not None else np.zeros(0, str)
     return [str(names[doc.indices[i]]) for i in order if weights[i] > 0]
 
 
