@@ -19,8 +19,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/paperfeed up
 
+AXE := .tools/node_modules/axe-core/axe.min.js
+
+# axe-core (npm) checks the pages' accessibility in Chromium; skipped where npm is missing
+$(AXE):
+	@if command -v npm >/dev/null; then npm install --silent --no-save --prefix .tools axe-core@4; \
+	else echo "npm not found: the axe-core accessibility tests will be skipped"; fi
+
 ## test: the whole suite, on SQLite and PostgreSQL, with the browser tests
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -143,12 +143,17 @@ def anchors(data: Data, vectors: np.ndarray, train, svm_users: set[int]) -> dict
         model = LinearSVC(C=0.01, class_weight="balanced").fit(tfidf, y)
         return model.decision_function(tfidf)
 
+    def zsum(u: int) -> np.ndarray:
+        parts = (np.asarray(cosine[train[u]].sum(0)).ravel(), vectors @ vectors[train[u]].mean(0))
+        return sum((p - p.mean()) / (p.std() + 1e-12) for p in parts)
+
     return {
         "popularity": lambda u: popularity,
         "tf-idf + LinearSVC (arxiv-sanity-lite)": svm,
         "MiniLM centroid (zotero-arxiv-daily)": lambda u: vectors @ vectors[train[u]].mean(0),
         "item-item co-occurrence": lambda u: np.asarray(cooc[train[u]].sum(0)).ravel(),
         "item-item cosine": lambda u: np.asarray(cosine[train[u]].sum(0)).ravel(),
+        "z-sum of item-item cosine and MiniLM centroid": zsum,
     }
 
 
