@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 import httpx
-from sqlalchemy import Connection, Engine, Table, insert, select
+from sqlalchemy import Connection, Engine, Table, func, insert, select
 
 from paperfeed.community.models import RepoStars
 from paperfeed.config import Settings
@@ -119,3 +119,23 @@ def refresh_stars(engine: Engine, settings: Settings, *, days: int) -> int:
     finally:
         client.close()
     return len(repos)
+
+
+def latest_stars(conn: Connection, repos: list[str]) -> dict[str, int]:
+    """The last recorded star count of each of these repositories (those never checked:
+    absent)."""
+    if not repos:
+        return {}
+    newest = (
+        select(repo_stars.c.repo, func.max(repo_stars.c.checked_at).label("at"))
+        .where(repo_stars.c.repo.in_(sorted(set(repos))))
+        .group_by(repo_stars.c.repo)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(repo_stars.c.repo, repo_stars.c.stars).join(
+            newest,
+            (newest.c.repo == repo_stars.c.repo) & (newest.c.at == repo_stars.c.checked_at),
+        )
+    )
+    return {repo: stars for repo, stars in rows}

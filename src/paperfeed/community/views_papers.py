@@ -23,6 +23,7 @@ from paperfeed.papers.queries import get_paper, papers, papers_by_author
 from paperfeed.personal import follows
 from paperfeed.personal.library import saved_ids
 from paperfeed.web.auth import optional_account, verified_account
+from paperfeed.web.cards import card_context
 from paperfeed.web.csrf import check_csrf
 from paperfeed.web.ratelimit import client_ip
 
@@ -233,10 +234,10 @@ def author_page(
         )
     account = request.state.account
     context: dict[str, object] = {"name": name, "result": result, "page_title": name}
-    if account is not None:
-        with request.app.state.read_engine.begin() as conn:
+    with request.app.state.read_engine.begin() as conn:
+        context.update(card_context(conn, result.papers, account))
+        if account is not None:
             found = follows.signals(conn, account.id)
-            context["saved"] = saved_ids(conn, account.id, [p["id"] for p in result.papers])
-        context["following"] = name in found.follow_authors
-        context["muted"] = name in found.mute_authors
+            context["following"] = name in found.follow_authors
+            context["muted"] = name in found.mute_authors
     return request.app.state.templates.TemplateResponse(request, "community/author.html", context)

@@ -22,6 +22,7 @@ from paperfeed.papers.schemas import PaperListOut, paper_out
 from paperfeed.papers.similar import similar_papers
 from paperfeed.personal.follows import has_taste
 from paperfeed.personal.library import saved_ids
+from paperfeed.web.cards import card_context
 from paperfeed.web.deps import read_conn
 
 router = APIRouter()
@@ -211,14 +212,11 @@ def _list(
         )
         return JSONResponse(out.model_dump(mode="json"))
     account = request.state.account
-    ids = [p["id"] for p in result.papers]
-    who = account.id if account else None
     return request.app.state.templates.TemplateResponse(
         request,
         "papers/list.html",
         {
-            "voted": voted_papers(conn, who, ids),
-            "saved": saved_ids(conn, who, ids),
+            **card_context(conn, result.papers, account),
             "period": period,
             "result": result,
             "category": cat,

@@ -13,13 +13,13 @@ from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from paperfeed.community.accounts import Account, now_utc
-from paperfeed.community.votes import voted_papers
 from paperfeed.papers import queries
 from paperfeed.personal import follows, importing, library
 from paperfeed.personal.api import MAX_IMPORT_BYTES, feed_rows, title_finder
 from paperfeed.personal.feed import Feed
 from paperfeed.personal.service import ImportResult, import_references
 from paperfeed.web.auth import optional_account, required_account
+from paperfeed.web.cards import card_context
 from paperfeed.web.csrf import check_csrf
 from paperfeed.web.ratelimit import client_ip
 
@@ -49,15 +49,12 @@ def for_you_page(
         return _login(request)
     with request.app.state.read_engine.begin() as conn:
         feed: Feed = request.app.state.for_you.feed(conn, account.id, window, _today(conn), 50)
-        rows, comments = feed_rows(conn, feed)
-        ids = [r["id"] for r in rows]
+        rows, _ = feed_rows(conn, feed)
         context = {
+            **card_context(conn, rows, account),
             "feed": feed,
             "papers": rows,
-            "comments": comments,
             "reasons": {p.paper_id: p.reasons for p in feed.picks},
-            "voted": voted_papers(conn, account.id, ids),
-            "saved": library.saved_ids(conn, account.id, ids),
             "window": window,
             "windows": WINDOW_NAMES,
             "signals": follows.signals(conn, account.id),
@@ -75,11 +72,9 @@ def for_you_page(
 
 def _library_context(conn: Connection, account: Account) -> dict[str, Any]:
     rows = library.library_papers(conn, account.id)
-    ids = [r["id"] for r in rows]
     return {
+        **card_context(conn, rows, account),
         "papers": rows,
-        "saved": set(ids),
-        "voted": voted_papers(conn, account.id, ids),
         "collections": library.member_collections(conn, account.id),
         "signals": follows.signals(conn, account.id),
         "page_title": "Your library",
@@ -217,14 +212,11 @@ def collection_page(
         if info is None or not (info.public or mine):
             raise HTTPException(404, f"no public collection {collection_id}")
         rows = library.collection_papers_of(conn, collection_id)
-        ids = [r["id"] for r in rows]
-        who = account.id if account else None
         context = {
+            **card_context(conn, rows, account),
             "collection": info,
             "mine": mine,
             "papers": rows,
-            "voted": voted_papers(conn, who, ids),
-            "saved": library.saved_ids(conn, who, ids),
             "page_title": info.name,
         }
     return request.app.state.templates.TemplateResponse(

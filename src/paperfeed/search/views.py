@@ -12,10 +12,10 @@ from sqlalchemy import Connection
 
 from paperfeed.papers.schemas import paper_out
 from paperfeed.papers.views import bibtex_list
-from paperfeed.personal.library import saved_ids
 from paperfeed.search.query import Query as SearchQuery
 from paperfeed.search.query import parse_query
 from paperfeed.search.service import SORTS, search_papers
+from paperfeed.web.cards import card_context
 from paperfeed.web.deps import read_conn
 
 router = APIRouter()
@@ -102,14 +102,9 @@ def search_page(request: Request, conn: Conn, form: Form) -> Response:
             "marks": query.marks,
             "page_title": f"Search: {form.q}" if form.q else "Search",
             "today": date.today().isoformat(),
-            "saved": _saved(request, conn, [p["id"] for p in result.papers] if result else []),
+            **card_context(conn, result.papers if result else [], request.state.account),
         },
     )
-
-
-def _saved(request: Request, conn: Connection, ids: list[int]) -> set[int]:
-    account = request.state.account
-    return saved_ids(conn, account.id if account else None, ids)
 
 
 @router.get("/search.json", summary="Search results as JSON")

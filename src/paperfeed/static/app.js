@@ -99,3 +99,17 @@
     }
   });
 })();
+// Dismissible banners: dismissed once, hidden on every page after (localStorage).
+(function () {
+  "use strict";
+  var store; try { store = window.localStorage; } catch (e) { store = null; }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-dismissible]"), function (box) {
+    var key = "pf-dismissed-" + box.getAttribute("data-dismissible");
+    if (store && store.getItem(key)) { box.classList.add("dismissed"); return; }
+    var button = box.querySelector("[data-dismiss]");
+    if (button) button.addEventListener("click", function () {
+      box.classList.add("dismissed");
+      if (store) store.setItem(key, "1");
+    });
+  });
+})();

@@ -26,6 +26,12 @@ def human_date(value: date | datetime | None) -> str:
     return value.strftime("%a, %-d %b %Y")
 
 
+def initials(name: str | None) -> str:
+    """Up to two letters for an avatar: "Jane Doe" -> "JD"."""
+    words = [w for w in (name or "").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
 def make_templates(site_name: str) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
@@ -35,6 +41,7 @@ def make_templates(site_name: str) -> Jinja2Templates:
         snippet=snippet,
         authors_short=authors_short,
         human_date=human_date,
+        initials=initials,
     )
     env.globals.update(site_name=site_name)
     return templates
