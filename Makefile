@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/import_budget.py --sizes 10000,100000
 	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/attack_costs.py
+	$(BIN)/python bench/recommend.py --latency
+	$(BIN)/python bench/thumbnails.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -20,7 +20,7 @@ from tests import records as R
 @dataclass
 class Canned:
     status: int
-    body: str
+    body: str | bytes
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -32,6 +32,7 @@ class ArxivStandIn:
         self.malformed_pages: set[int] = set()  # skip values whose page is cut short
         self.expired_tokens: set[str] = set()  # tokens answered with badResumptionToken
         self.delay = 0.0
+        self.pdfs: dict[str, bytes] = {}  # arXiv id -> the PDF /pdf/{id} answers
         self.requests: list[tuple[float, str, dict[str, str]]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -59,6 +60,8 @@ class ArxivStandIn:
             return self._oai(params)
         if path.startswith("/api/query"):
             return self._api(params)
+        if path.startswith("/pdf/") and path[5:] in self.pdfs:
+            return Canned(200, self.pdfs[path[5:]], {"Content-Type": "application/pdf"})
         return Canned(404, "not found")
 
     def _oai(self, params: dict[str, str]) -> Canned:
@@ -115,10 +118,12 @@ class ArxivStandIn:
                 url = urlparse(self.path)
                 params = {k: v[-1] for k, v in parse_qs(url.query).items()}
                 canned = stand_in.answer(url.path, params)
-                data = canned.body.encode()
+                body = canned.body
+                data = body if isinstance(body, bytes) else body.encode()
                 self.send_response(canned.status)
-                ctype = "text/xml" if canned.body.startswith("<?xml") else "text/plain"
-                self.send_header("Content-Type", f"{ctype}; charset=utf-8")
+                if "Content-Type" not in canned.headers:
+                    ctype = "text/xml" if data.startswith(b"<?xml") else "text/plain"
+                    self.send_header("Content-Type", f"{ctype}; charset=utf-8")
                 for k, v in canned.headers.items():
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(data)))

@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     arxiv_api_url: str = Field(
         default="https://export.arxiv.org/api/query", description="arXiv API (Atom) URL."
     )
+    arxiv_pdf_url: str = Field(
+        default="https://arxiv.org/pdf/{id}",
+        description="Where a paper's PDF is fetched for its first-page thumbnail ({id}: the "
+        "arXiv id).",
+    )
+    thumbnail_max_pdf_bytes: int = Field(
+        default=40 * 1024 * 1024,
+        ge=1024,
+        description="PDFs larger than this get no thumbnail (reported and skipped).",
+    )
     arxiv_delay: float = Field(
         default=3.0, ge=0, description="Seconds between two requests to arXiv (its terms: 3)."
     )

@@ -82,7 +82,7 @@ def test_the_queue_runs_the_digest_task(
     huey = queue.huey
     assert type(huey).__name__ == ("RedisHuey" if backend == "redis" else "SqliteHuey")
     huey.flush()
-    assert set(queue.tasks) == {"digests", "search-indexes", "harvest"}
+    assert set(queue.tasks) == {"digests", "search-indexes", "harvest", "thumbnails"}
     add_subscribers(engine, ["q@example.org"], hour=0)
     plan_due(engine, FRIDAY_9)
     queue.tasks["digests"]()  # enqueued in the real storage

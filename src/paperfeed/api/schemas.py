@@ -213,7 +213,7 @@ def hf_daily(
         publishedAt=_listed_at(row),
         title=row["title"],
         summary=row["abstract"],
-        thumbnail=f"{base_url}/static/favicon.svg",
+        thumbnail=f"{base_url}/thumbnails/{row['arxiv_id']}.webp",
         numComments=num_comments,
         submittedBy=paper.submittedOnDailyBy or arxiv_user(base_url),
         upvotes=paper.upvotes,
@@ -237,5 +237,5 @@ def hf_listed(row: dict[str, Any], base_url: str) -> HfListedPaper:
         summary=row["abstract"],
         projectPage=project,
         githubRepo=repo,
-        thumbnailUrl=f"{base_url}/static/favicon.svg",
+        thumbnailUrl=f"{base_url}/thumbnails/{row['arxiv_id']}.webp",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from paperfeed.cli import db, digest, github, ingest, search, serve, users
+from paperfeed.cli import db, digest, github, ingest, search, serve, thumbnails, users
 
 app = typer.Typer(
     name="paperfeed",
@@ -23,6 +23,7 @@ app.command("worker")(digest.worker)
 ingest.register(app)
 search.register(app)
 serve.register(app)
+thumbnails.register(app)
 
 
 def main() -> None:

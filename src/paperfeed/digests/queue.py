@@ -56,7 +56,19 @@ def make_queue(settings: Settings) -> Queue:
     def harvest() -> None:
         run_harvest(settings)
 
-    return Queue(huey, {"digests": digests, "search-indexes": search_indexes, "harvest": harvest})
+    @huey.periodic_task(crontab(minute="*/10"), name="thumbnails")
+    def thumbnails() -> None:
+        run_thumbnails(settings)
+
+    return Queue(
+        huey,
+        {
+            "digests": digests,
+            "search-indexes": search_indexes,
+            "harvest": harvest,
+            "thumbnails": thumbnails,
+        },
+    )
 
 
 @lru_cache(maxsize=4)
@@ -64,6 +76,18 @@ def _engine(url: str) -> Engine:
     from paperfeed.db.engine import make_engine
 
     return make_engine(url)
+
+
+def run_thumbnails(settings: Settings) -> None:
+    """Thumbnails of the last three days' papers that have none (failures are marked and
+    logged, never raised: the worker goes on)."""
+    from paperfeed.ingest.harvester import client_for
+    from paperfeed.papers.thumbnails import make_thumbnails
+
+    with client_for(settings) as client:
+        run = make_thumbnails(_engine(settings.sqlalchemy_url), settings, client, days=3)
+    if run.made or run.failed:
+        log.info("thumbnails: %d made, %d failed", run.made, len(run.failed))
 
 
 def run_digests(settings: Settings) -> None:

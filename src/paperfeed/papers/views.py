@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from sqlalchemy import Connection
 
 from paperfeed.community.comments import thread
 from paperfeed.community.submissions import submission_of
 from paperfeed.community.votes import vote_count, voted_papers
-from paperfeed.papers import periods, queries
+from paperfeed.papers import periods, queries, thumbnails
 from paperfeed.papers.bibtex import MEDIA_TYPE as BIBTEX
 from paperfeed.papers.bibtex import bibtex_entry, bibtex_file
 from paperfeed.papers.ids import CATEGORY, CATEGORY_PATTERN, parse_arxiv_id
@@ -26,6 +33,7 @@ from paperfeed.web.cards import card_context
 from paperfeed.web.deps import read_conn
 
 router = APIRouter()
+STATIC = FilePath(__file__).resolve().parents[1] / "static"
 Conn = Annotated[Connection, Depends(read_conn)]
 Page = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")]
 Category = Annotated[
@@ -253,3 +261,26 @@ def _render_empty(request: Request, conn: Conn) -> Response:
         "settings": request.app.state.settings,
     }
     return request.app.state.templates.TemplateResponse(request, "papers/empty.html", context)
+
+
+YEAR = 365 * 24 * 3600
+
+
+@router.get("/thumbnails/{name:path}", include_in_schema=False)
+def thumbnail(request: Request, name: str) -> Response:
+    """A paper's first-page thumbnail (cached a year: a paper's first page does not change
+    under its id often enough to matter), or the neutral placeholder while there is none."""
+    arxiv_id = name.removesuffix(".webp")
+    parsed = parse_arxiv_id(arxiv_id)
+    if parsed is None or not name.endswith(".webp"):
+        raise HTTPException(404, "thumbnails are /thumbnails/{arXiv id}.webp")
+    path = thumbnails.path_for(request.app.state.settings, parsed.base)
+    if path.exists():
+        return FileResponse(
+            path, media_type="image/webp", headers={"Cache-Control": f"public, max-age={YEAR}"}
+        )
+    return FileResponse(
+        STATIC / "thumbnail.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=600"},
+    )
