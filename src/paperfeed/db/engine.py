@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 
 
@@ -60,3 +62,8 @@ def is_sqlite(engine: Engine) -> bool:
 def reader(engine: Engine) -> Engine:
     """The same engine, for read-only transactions (deferred BEGIN on SQLite)."""
     return engine.execution_options(sqlite_begin="DEFERRED")
+
+
+def insert_for(conn: Connection, table: Table) -> Any:
+    """An INSERT for the connection's dialect, which knows ON CONFLICT DO NOTHING/UPDATE."""
+    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)

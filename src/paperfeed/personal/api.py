@@ -22,7 +22,7 @@ from paperfeed.papers import queries
 from paperfeed.papers.ids import CATEGORY_PATTERN
 from paperfeed.personal import follows, formats, importing, library
 from paperfeed.personal.feed import Feed
-from paperfeed.personal.service import import_references
+from paperfeed.personal.service import ImportResult, import_references
 from paperfeed.search.query import parse_query
 from paperfeed.web.auth import api_member
 from paperfeed.web.ratelimit import client_ip
@@ -174,28 +174,38 @@ async def _run_import(
     if len(raw) > MAX_IMPORT_BYTES:
         raise HTTPException(413, f"at most {MAX_IMPORT_BYTES // 1024 // 1024} MiB a file")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise HTTPException(400, f"the file is not UTF-8 (byte {exc.start})") from exc
-    if not text.strip():
-        raise HTTPException(400, "the file is empty: send a BibTeX, RIS or CSL-JSON file")
-    request.app.state.rate_limits.hit("write", f"ip:{client_ip(request)}", f"user:{me.id}")
-    try:
-        result = await run_in_threadpool(
-            import_references,
-            request.app.state.engine,
-            request.app.state.settings,
-            me.id,
-            text,
-            now_utc(),
-            collection_id=collection,
-            find_title=title_finder(request),
-        )
+        result = await run_import(request, me, raw, collection)
     except importing.ReferenceFileError as exc:
         raise HTTPException(400, str(exc)) from exc
     except LookupError as exc:
         raise HTTPException(404, f"collection {collection} is not one of yours") from exc
     return _json(result.as_json())
+
+
+async def run_import(
+    request: Request, me: Account, raw: bytes, collection: int | None
+) -> ImportResult:
+    """Import a file's bytes into the member's library (the API's body, the page's upload):
+    ReferenceFileError says what is wrong with the file, LookupError that the collection is
+    not the member's."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise importing.ReferenceFileError(f"the file is not UTF-8 (byte {exc.start})") from exc
+    if not text.strip():
+        raise importing.ReferenceFileError("the file is empty: send a BibTeX, RIS or CSL-JSON file")
+    request.app.state.rate_limits.hit("write", f"ip:{client_ip(request)}", f"user:{me.id}")
+    result: ImportResult = await run_in_threadpool(
+        import_references,
+        request.app.state.engine,
+        request.app.state.settings,
+        me.id,
+        text,
+        now_utc(),
+        collection_id=collection,
+        find_title=title_finder(request),
+    )
+    return result
 
 
 def title_finder(request: Request) -> importing.TitleFinder:

@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from paperfeed.community.models import Vote
+from paperfeed.db.engine import insert_for
 from paperfeed.papers.ids import CATEGORY_PATTERN
 from paperfeed.personal.models import (
     FOLLOW_KINDS,
@@ -47,10 +46,6 @@ def clean_value(kind: str, value: str) -> str:
     return cleaned
 
 
-def _insert(conn: Connection, table: Table) -> Any:
-    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
-
-
 def _set(
     conn: Connection,
     table: Table,
@@ -72,7 +67,7 @@ def _set(
     if count >= MAX_PER_KIND:
         raise SignalError(f"{kind}: at most {MAX_PER_KIND}")
     conn.execute(
-        _insert(conn, table)
+        insert_for(conn, table)
         .values(user_id=user_id, kind=kind, value=value, created_at=now)
         .on_conflict_do_nothing()
     )
@@ -95,7 +90,7 @@ def set_not_interested(
     where = (not_interested.c.user_id == user_id, not_interested.c.paper_id == paper_id)
     if on:
         conn.execute(
-            _insert(conn, not_interested)
+            insert_for(conn, not_interested)
             .values(user_id=user_id, paper_id=paper_id, created_at=now)
             .on_conflict_do_nothing()
         )

@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from paperfeed.community.models import User
+from paperfeed.db.engine import insert_for
 from paperfeed.papers.queries import LIST_COLUMNS, papers
 from paperfeed.personal.models import Collection, CollectionPaper, LibraryItem
 
@@ -25,10 +24,6 @@ class CollectionError(ValueError):
     """A collection request that cannot be done (the message says why)."""
 
 
-def _insert(conn: Connection, table: Table) -> Any:
-    return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
-
-
 def save(conn: Connection, user_id: int, paper_ids: list[int], now: datetime, source: str) -> int:
     """Put papers in the member's library (those already there stay as they were);
     returns how many were new."""
@@ -41,7 +36,7 @@ def save(conn: Connection, user_id: int, paper_ids: list[int], now: datetime, so
         if pid not in have
     ]
     if rows:
-        conn.execute(_insert(conn, library).values(rows).on_conflict_do_nothing())
+        conn.execute(insert_for(conn, library).values(rows).on_conflict_do_nothing())
     return len(rows)
 
 
@@ -215,7 +210,7 @@ def add_to_collection(
     own_collection(conn, user_id, collection_id)
     save(conn, user_id, [paper_id], now, "saved")
     conn.execute(
-        _insert(conn, collection_papers)
+        insert_for(conn, collection_papers)
         .values(collection_id=collection_id, paper_id=paper_id, added_at=now)
         .on_conflict_do_nothing()
     )

@@ -10,18 +10,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
-from starlette.concurrency import run_in_threadpool
 
 from paperfeed.community.accounts import Account, now_utc
 from paperfeed.papers import queries
 from paperfeed.personal import follows, importing, library
-from paperfeed.personal.api import MAX_IMPORT_BYTES, feed_rows, title_finder
+from paperfeed.personal.api import MAX_IMPORT_BYTES, feed_rows, run_import
 from paperfeed.personal.feed import Feed
-from paperfeed.personal.service import ImportResult, import_references
+from paperfeed.personal.service import ImportResult
 from paperfeed.web.auth import optional_account, required_account
 from paperfeed.web.cards import card_context
 from paperfeed.web.csrf import check_csrf
-from paperfeed.web.ratelimit import client_ip
 
 router = APIRouter(include_in_schema=False)
 Csrf = Depends(check_csrf)
@@ -115,31 +113,13 @@ async def import_upload(
 async def _import(
     request: Request, me: Account, raw: bytes, name: str, collection: str
 ) -> tuple[str | None, ImportResult | None]:
+    chosen = int(collection) if collection.isdigit() and len(collection) < 10 else None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return f"{name}: not UTF-8 text (byte {exc.start})", None
-    if not text.strip():
-        return f"{name}: the file is empty", None
-    request.app.state.rate_limits.hit("write", f"ip:{client_ip(request)}", f"user:{me.id}")
-    try:
-        result = await run_in_threadpool(
-            import_references,
-            request.app.state.engine,
-            request.app.state.settings,
-            me.id,
-            text,
-            now_utc(),
-            collection_id=int(collection)
-            if collection.isdigit() and len(collection) < 10
-            else None,
-            find_title=title_finder(request),
-        )
+        return None, await run_import(request, me, raw, chosen)
     except importing.ReferenceFileError as exc:
         return f"{name}: {exc}", None
     except LookupError:
         return "That collection is not one of yours.", None
-    return None, result
 
 
 @router.post("/library/collections", dependencies=[Csrf])
