@@ -2,6 +2,7 @@
 all, the page asks for a first signal."""
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from tests.personal.conftest import GRASPING, PROTEINS, for_you, headers, ids
 
@@ -39,3 +40,10 @@ def test_followed_author_first_and_their_topic_next(member: TestClient, corpus: 
     assert "by Sara Lind, whom you follow" in items[0]["reasons"]
     assert set(ids(items)[2:4]) <= {r.id for r in PROTEINS}
     assert member.get("/api/follows").json()["followedAuthors"] == ["Sara Lind"]
+
+
+def test_an_empty_instance(member: TestClient, engine: Engine) -> None:
+    """No papers at all: an empty feed and a page that says so, not an error."""
+    assert for_you(member) == []
+    page = member.get("/for-you")
+    assert page.status_code == 200 and "No papers in this window" in page.text

@@ -44,6 +44,8 @@ WORD_PATTERN = r"(?u)\b[^\W\d_][^\W\d_-]*(?:-[^\W\d_]+)*\b"
 
 
 def zscore(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    if not len(x):
+        return x
     std = float(x.std())
     return (x - x.mean()) / std if std > 1e-12 else np.zeros_like(x)
 
