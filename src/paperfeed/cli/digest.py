@@ -103,7 +103,8 @@ def send(
 def worker(
     workers: Annotated[int, typer.Option(min=1, max=16, help="Worker threads.")] = 2,
 ) -> None:
-    """Run the job queue: digests every minute, search indexes every 5, harvest hourly."""
+    """Run the job queue: digests every minute, search indexes every 5 minutes, thumbnails
+    every 10, a harvest hourly."""
     from huey.consumer import Consumer
 
     from paperfeed.digests.queue import make_queue

@@ -70,7 +70,9 @@ def _start_worker(settings: Settings) -> Consumer:
 
     consumer = Consumer(make_queue(settings).huey, workers=2, periodic=True)
     consumer.start()  # threads; uvicorn then takes over the signal handlers
-    console.print("worker: digests every minute, search indexes every 5, harvest hourly")
+    console.print(
+        "worker: digests every minute, search indexes every 5, thumbnails every 10, harvest hourly"
+    )
     return consumer
 
 
