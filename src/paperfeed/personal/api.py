@@ -6,7 +6,7 @@ Authenticated by a personal API token, or by the site's session with its CSRF to
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import orjson
@@ -418,12 +418,13 @@ def for_you(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
     with request.app.state.read_engine.begin() as conn:
-        feed = request.app.state.for_you.feed(conn, me.id, window, _today(conn), limit)
+        feed = request.app.state.for_you.feed(conn, me.id, window, current_day(conn), limit)
         items = feed_items(conn, feed, _base(request))
     return _json(items)
 
 
-def _today(conn: Connection) -> Any:
+def current_day(conn: Connection) -> date:
+    """The feed's "today": the latest day with papers on its list (or the calendar's)."""
     today = datetime.now(UTC).date()
     return queries.latest_day(conn, today) or today
 

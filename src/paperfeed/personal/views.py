@@ -3,7 +3,6 @@ and mutes), and public collections at /collections/{id}."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -14,7 +13,7 @@ from sqlalchemy import Connection
 from paperfeed.community.accounts import Account, now_utc
 from paperfeed.papers import queries
 from paperfeed.personal import follows, importing, library
-from paperfeed.personal.api import MAX_IMPORT_BYTES, feed_rows, run_import
+from paperfeed.personal.api import MAX_IMPORT_BYTES, current_day, feed_rows, run_import
 from paperfeed.personal.feed import Feed
 from paperfeed.personal.service import ImportResult
 from paperfeed.web.auth import optional_account, required_account
@@ -32,11 +31,6 @@ def _login(request: Request) -> Response:
     return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
 
-def _today(conn: Connection) -> Any:
-    today = datetime.now(UTC).date()
-    return queries.latest_day(conn, today) or today
-
-
 @router.get("/for-you")
 def for_you_page(
     request: Request,
@@ -46,7 +40,7 @@ def for_you_page(
     if account is None:
         return _login(request)
     with request.app.state.read_engine.begin() as conn:
-        feed: Feed = request.app.state.for_you.feed(conn, account.id, window, _today(conn), 50)
+        feed: Feed = request.app.state.for_you.feed(conn, account.id, window, current_day(conn), 50)
         rows, _ = feed_rows(conn, feed)
         context = {
             **card_context(conn, rows, account),
