@@ -25,6 +25,8 @@ from paperfeed.db.engine import make_engine, reader
 from paperfeed.digests import views as digest_views
 from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
+from paperfeed.pagecache.generation import GenerationReader
+from paperfeed.pagecache.store import PageCache
 from paperfeed.papers import views as paper_views
 from paperfeed.personal import api as personal_api
 from paperfeed.personal import views as personal_views
@@ -54,6 +56,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         await run_in_threadpool(indexes.start)
         yield
         await run_in_threadpool(app.state.outbox.close)
+        app.state.generation.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -71,6 +74,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.outbox = Outbox(mailer_for(settings))
     app.state.search = indexes
     app.state.for_you = ForYou(CandidateCache(engine, settings.embedding_model))
+    app.state.generation = GenerationReader(engine)
+    app.state.pages = PageCache(settings.page_cache_mb * 1_000_000)
     app.add_middleware(AccountMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(ETagMiddleware)

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         description="Records written per transaction (and checkpoint) on import.",
     )
     page_size: int = Field(default=50, ge=1, le=500, description="Papers per page on lists.")
+    page_cache_mb: int = Field(
+        default=64,
+        ge=0,
+        description="Rendered pages kept per server process (MB of text; 0 turns it off).",
+    )
     host: str = Field(default="127.0.0.1", description="Address `serve` and `up` listen on.")
     port: int = Field(default=8000, description="Port `serve` and `up` listen on.")
     site_name: str = Field(default="paperfeed", description="Name shown in the page header.")

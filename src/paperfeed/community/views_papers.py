@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from paperfeed.community import comments, trending, votes
 from paperfeed.community.accounts import Account, AccountError, now_utc
@@ -18,10 +18,10 @@ from paperfeed.community.submissions import (
     parse_submission,
     submit,
 )
+from paperfeed.pagecache.serve import Rendered, cached_page
 from paperfeed.papers.ids import parse_arxiv_id
 from paperfeed.papers.queries import get_paper, papers, papers_by_author
 from paperfeed.personal import follows
-from paperfeed.personal.library import saved_ids
 from paperfeed.web.auth import optional_account, verified_account
 from paperfeed.web.cards import card_context
 from paperfeed.web.csrf import check_csrf
@@ -49,19 +49,19 @@ def _paper_id(request: Request, arxiv_id: str) -> tuple[int, str]:
 
 
 @router.get("/papers/trending", summary="Trending papers, with each score's parts")
-def trending_page(
+async def trending_page(
     request: Request, window: Annotated[str, Query(pattern="^(day|week|month)$")] = "week"
 ) -> Response:
-    account = request.state.account
-    with request.app.state.read_engine.begin() as conn:
-        ranked = trending.trending(conn, window, datetime.now(UTC))
-        ids = [s.paper["id"] for s in ranked]
-        saved = saved_ids(conn, account.id if account else None, ids)
-    return request.app.state.templates.TemplateResponse(
-        request,
-        "community/trending.html",
-        {"ranked": ranked, "window": window, "saved": saved, "page_title": "Trending papers"},
-    )
+    now = datetime.now(UTC)
+
+    def render(conn: Connection) -> Rendered:
+        ranked = trending.trending(conn, window, now)
+        context = {"ranked": ranked, "window": window, "page_title": "Trending papers"}
+        return Rendered("community/trending.html", context, papers=[s.paper for s in ranked])
+
+    # scores age by the hour: recomputed after any write, else once a minute at most
+    minute = now.replace(second=0, microsecond=0)
+    return await cached_page(request, ("trending", window, minute), render)
 
 
 @router.get("/papers/trending.json", include_in_schema=False)

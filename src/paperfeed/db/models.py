@@ -13,6 +13,7 @@ from paperfeed.community.models import (
 from paperfeed.db.base import Base
 from paperfeed.digests.models import Delivery, Subscription
 from paperfeed.ingest.models import Checkpoint
+from paperfeed.pagecache.models import SiteGeneration
 from paperfeed.papers.models import Paper
 from paperfeed.personal.models import (
     Collection,
@@ -42,6 +43,7 @@ __all__ = [
     "PaperEmbedding",
     "RepoStars",
     "SearchOutbox",
+    "SiteGeneration",
     "Submission",
     "Subscription",
     "User",

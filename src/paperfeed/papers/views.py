@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import (
@@ -15,10 +15,12 @@ from fastapi.responses import (
     Response,
 )
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
 from paperfeed.community.comments import thread
 from paperfeed.community.submissions import submission_of
-from paperfeed.community.votes import vote_count, voted_papers
+from paperfeed.community.votes import vote_count
+from paperfeed.pagecache.serve import Rendered, cached_page
 from paperfeed.papers import periods, queries, thumbnails
 from paperfeed.papers.bibtex import MEDIA_TYPE as BIBTEX
 from paperfeed.papers.bibtex import bibtex_entry, bibtex_file
@@ -28,9 +30,8 @@ from paperfeed.papers.render import code_links, tex_as_text
 from paperfeed.papers.schemas import PaperListOut, paper_out
 from paperfeed.papers.similar import similar_papers
 from paperfeed.personal.follows import has_taste
-from paperfeed.personal.library import saved_ids
 from paperfeed.web.cards import card_context
-from paperfeed.web.deps import read_conn
+from paperfeed.web.deps import read_conn, read_transaction
 
 router = APIRouter()
 STATIC = FilePath(__file__).resolve().parents[1] / "static"
@@ -72,104 +73,138 @@ def home(request: Request, conn: Conn) -> RedirectResponse:
 
 
 @router.get("/papers", summary="Today's papers (the latest day with papers)")
-def latest(request: Request, conn: Conn, cat: Category = None, page: Page = 1) -> Response:
-    today = datetime.now(UTC).date()
-    newest = queries.latest_day(conn, today)
+async def latest(request: Request, cat: Category = None, page: Page = 1) -> Response:
+    newest = await current_day(request)
     if newest is None:
-        return _render_empty(request, conn)
-    return _list(request, conn, periods.day(newest), _category(cat), page, "html")
+        return await run_in_threadpool(_render_empty, request)
+    return await _list_page(request, periods.day(newest), _category(cat), page)
 
 
 @router.get("/papers.json", include_in_schema=False)
-def latest_json(request: Request, conn: Conn, cat: Category = None, page: Page = 1) -> Response:
-    newest = queries.latest_day(conn, datetime.now(UTC).date())
-    period = periods.day(newest or datetime.now(UTC).date())
-    return _list(request, conn, period, _category(cat), page, "json")
+async def latest_json(request: Request, cat: Category = None, page: Page = 1) -> Response:
+    period = periods.day(await current_day(request) or datetime.now(UTC).date())
+    return await run_in_threadpool(_list_twin, request, period, _category(cat), page, "json")
 
 
 @router.get("/papers/week", include_in_schema=False)
-def this_week(conn: Conn) -> RedirectResponse:
-    return RedirectResponse(periods.week_of(_newest_day(conn)).url, status_code=302)
+async def this_week(request: Request) -> RedirectResponse:
+    newest = await current_day(request) or datetime.now(UTC).date()
+    return RedirectResponse(periods.week_of(newest).url, status_code=302)
 
 
 @router.get("/papers/month", include_in_schema=False)
-def this_month(conn: Conn) -> RedirectResponse:
-    newest = _newest_day(conn)
+async def this_month(request: Request) -> RedirectResponse:
+    newest = await current_day(request) or datetime.now(UTC).date()
     return RedirectResponse(periods.month(newest.year, newest.month).url, status_code=302)
 
 
-def _newest_day(conn: Conn) -> date:
+async def current_day(request: Request) -> date | None:
+    """The latest day with papers on its list (what HF calls today), found once per
+    generation and UTC date rather than on every request (~50 ms at 1M papers)."""
     today = datetime.now(UTC).date()
-    return queries.latest_day(conn, today) or today
+    generation = request.app.state.generation.read()
+    memo = request.app.state.pages
+    found = memo.value(("current day", today), generation)
+    if found is memo.MISSING:
+
+        def find() -> date | None:
+            with read_transaction(request) as conn:
+                return queries.latest_day(conn, today)
+
+        found = await run_in_threadpool(find)
+        memo.keep_value(("current day", today), generation, found)
+    return cast(date | None, found)
 
 
 @router.get("/papers/date/{day}", summary="Papers of one feed day (YYYY-MM-DD[.json])")
-def by_day(
-    request: Request, day: DayKey, conn: Conn, cat: Category = None, page: Page = 1
-) -> Response:
-    return _period_page(request, conn, "day", day, cat, page)
+async def by_day(request: Request, day: DayKey, cat: Category = None, page: Page = 1) -> Response:
+    return await _period_page(request, "day", day, cat, page)
 
 
 @router.get("/papers/week/{week}", summary="Papers of an ISO week (YYYY-Www[.json])")
-def by_week(
-    request: Request, week: WeekKey, conn: Conn, cat: Category = None, page: Page = 1
+async def by_week(
+    request: Request, week: WeekKey, cat: Category = None, page: Page = 1
 ) -> Response:
-    return _period_page(request, conn, "week", week, cat, page)
+    return await _period_page(request, "week", week, cat, page)
 
 
 @router.get("/papers/month/{month}", summary="Papers of a month (YYYY-MM[.json])")
-def by_month(
-    request: Request, month: MonthKey, conn: Conn, cat: Category = None, page: Page = 1
+async def by_month(
+    request: Request, month: MonthKey, cat: Category = None, page: Page = 1
 ) -> Response:
-    return _period_page(request, conn, "month", month, cat, page)
+    return await _period_page(request, "month", month, cat, page)
 
 
 @router.get("/papers/{arxiv_id:path}", summary="One paper (id[vN][.json|.bib])")
-def paper_page(request: Request, arxiv_id: str, conn: Conn) -> Response:
+async def paper_page(request: Request, arxiv_id: str) -> Response:
     raw, fmt = _split_suffix(arxiv_id)
     parsed = parse_arxiv_id(raw)
     if parsed is None:
         raise HTTPException(404, f"'{raw}' is not an arXiv identifier")
-    row = queries.get_paper(conn, parsed.base)
-    if row is None:
-        raise HTTPException(
-            404,
-            f"arXiv:{parsed.base} is not in this instance yet "
-            f"(an operator can add it with: paperfeed fetch {parsed.base})",
-        )
-    if fmt == "bib":
-        return PlainTextResponse(bibtex_entry(row), media_type=BIBTEX)
     if fmt == "html" and _wants_markdown(request):
         fmt = "md"  # Accept: text/markdown, as Hugging Face answers it
-    if fmt == "md":
-        base = str(request.app.state.settings.base_url).rstrip("/")
-        return PlainTextResponse(
-            paper_markdown(row, base), media_type="text/markdown; charset=utf-8"
-        )
-    account = request.state.account
-    submission = submission_of(conn, row["id"])
-    row["upvotes"] = vote_count(conn, row["id"])
-    row["submitted_by"] = (submission or {}).get("display_name")
-    if fmt == "json":
-        return JSONResponse(paper_out(row, full=True).model_dump(mode="json"))
-    return request.app.state.templates.TemplateResponse(
-        request,
-        "papers/paper.html",
-        {
-            "upvotes": row["upvotes"],
-            "voted": bool(voted_papers(conn, account.id if account else None, [row["id"]])),
-            "saved": saved_ids(conn, account.id if account else None, [row["id"]]),
+    if fmt != "html":
+        return await run_in_threadpool(_paper_twin, request, parsed.base, fmt)
+    flash = _flash(request)
+    vectors = len(request.app.state.search.vectors)  # similar papers follow the index
+
+    def render(conn: Connection) -> Rendered:
+        row = _stored_paper(conn, parsed.base)
+        submission = submission_of(conn, row["id"])
+        row["upvotes"] = vote_count(conn, row["id"])
+        row["submitted_by"] = (submission or {}).get("display_name")
+        comments = thread(conn, row["id"])
+        context = {
             "submission": submission,
-            "comments": thread(conn, row["id"]),
+            "comments": comments,
             "similar": similar_papers(conn, row, 5, request.app.state.search),
-            "flash": _flash(request),
+            "flash": flash,
             "paper": row,
             "asked_version": parsed.version,
             "links": code_links(row["abstract"], row.get("comments")),
             "bibtex": bibtex_entry(row),
             "page_title": tex_as_text(row["title"]),
-        },
-    )
+        }
+        kept = {"paper": row, "comments": comments}
+        return Rendered("papers/paper.html", context, papers=[row], keep=kept)
+
+    key = ("paper", parsed.base, parsed.version, flash, vectors)
+    return await cached_page(request, key, render, {"comments": _member_comments})
+
+
+def _member_comments(request: Request, kept: dict[str, Any]) -> str:
+    """The discussion as this member sees it: their own comments' edit and delete, a
+    moderator's hide, the reply and comment forms."""
+    template = request.app.state.templates.env.get_template("community/_comments.html")
+    return str(template.render(request=request, paper=kept["paper"], comments=kept["comments"]))
+
+
+def _stored_paper(conn: Connection, base: str) -> dict[str, Any]:
+    row = queries.get_paper(conn, base)
+    if row is None:
+        raise HTTPException(
+            404,
+            f"arXiv:{base} is not in this instance yet "
+            f"(an operator can add it with: paperfeed fetch {base})",
+        )
+    return row
+
+
+def _paper_twin(request: Request, base: str, fmt: str) -> Response:
+    """The paper as BibTeX, JSON or Markdown."""
+    with read_transaction(request) as conn:
+        row = _stored_paper(conn, base)
+        if fmt == "bib":
+            return PlainTextResponse(bibtex_entry(row), media_type=BIBTEX)
+        if fmt == "md":
+            site = str(request.app.state.settings.base_url).rstrip("/")
+            return PlainTextResponse(
+                paper_markdown(row, site), media_type="text/markdown; charset=utf-8"
+            )
+        submission = submission_of(conn, row["id"])
+        row["upvotes"] = vote_count(conn, row["id"])
+        row["submitted_by"] = (submission or {}).get("display_name")
+    return JSONResponse(paper_out(row, full=True).model_dump(mode="json"))
 
 
 WHOLE_LIST = 100_000  # a month of every arXiv category is about 25,000 papers
@@ -180,51 +215,31 @@ def _wants_markdown(request: Request) -> bool:
     return "text/markdown" in accept and "text/html" not in accept
 
 
-def _period_page(
-    request: Request, conn: Conn, kind: str, text: str, cat: str | None, page: int
+async def _period_page(
+    request: Request, kind: str, text: str, cat: str | None, page: int
 ) -> Response:
     key, fmt = _split_suffix(text)
     try:
         period = periods.parse(kind, key)
     except periods.BadPeriod as exc:  # well-formed (the route's pattern) but no such day
         raise HTTPException(404, str(exc)) from exc
-    return _list(request, conn, period, _category(cat), page, fmt)
+    if fmt != "html":
+        return await run_in_threadpool(_list_twin, request, period, _category(cat), page, fmt)
+    return await _list_page(request, period, _category(cat), page)
 
 
-def _list(
-    request: Request, conn: Conn, period: periods.Period, cat: str | None, page: int, fmt: str
+async def _list_page(
+    request: Request, period: periods.Period, cat: str | None, page: int
 ) -> Response:
     size = request.app.state.settings.page_size
-    if fmt == "bib":  # the whole list, not one page of it
-        whole = queries.list_papers(
-            conn, period.start, period.end, category=cat, page=1, page_size=WHOLE_LIST
+
+    def render(conn: Connection) -> Rendered:
+        result = queries.list_papers(
+            conn, period.start, period.end, category=cat, page=page, page_size=size
         )
-        return bibtex_list(whole.papers)
-    result = queries.list_papers(
-        conn, period.start, period.end, category=cat, page=page, page_size=size
-    )
-    prev_url, next_url = _neighbours(conn, period)
-    if fmt == "json":
-        out = PaperListOut(
-            kind=period.kind,
-            start=period.start,
-            end=period.end,
-            label=period.label,
-            category=cat,
-            total=result.total,
-            page=page,
-            pages=result.pages,
-            prev_url=prev_url,
-            next_url=next_url,
-            papers=[paper_out(p) for p in result.papers],
-        )
-        return JSONResponse(out.model_dump(mode="json"))
-    account = request.state.account
-    return request.app.state.templates.TemplateResponse(
-        request,
-        "papers/list.html",
-        {
-            **card_context(conn, result.papers, account),
+        prev_url, next_url = _neighbours(conn, period)
+        context = {
+            **card_context(conn, result.papers, None),
             "period": period,
             "result": result,
             "category": cat,
@@ -232,8 +247,45 @@ def _list(
             "next_url": next_url,
             "chips": queries.category_counts(conn, period.start, period.end),
             "page_title": period.label,
-        },
+        }
+        return Rendered("papers/list.html", context, papers=result.papers)
+
+    return await cached_page(request, ("list", period.kind, period.start, cat, page), render)
+
+
+def _list_twin(
+    request: Request, period: periods.Period, cat: str | None, page: int, fmt: str
+) -> Response:
+    """A list as JSON, or the whole list as BibTeX."""
+    with read_transaction(request) as conn:
+        if fmt == "bib":  # the whole list, not one page of it
+            whole = queries.list_papers(
+                conn, period.start, period.end, category=cat, page=1, page_size=WHOLE_LIST
+            )
+            return bibtex_list(whole.papers)
+        result = queries.list_papers(
+            conn,
+            period.start,
+            period.end,
+            category=cat,
+            page=page,
+            page_size=request.app.state.settings.page_size,
+        )
+        prev_url, next_url = _neighbours(conn, period)
+    out = PaperListOut(
+        kind=period.kind,
+        start=period.start,
+        end=period.end,
+        label=period.label,
+        category=cat,
+        total=result.total,
+        page=page,
+        pages=result.pages,
+        prev_url=prev_url,
+        next_url=next_url,
+        papers=[paper_out(p) for p in result.papers],
     )
+    return JSONResponse(out.model_dump(mode="json"))
 
 
 def _neighbours(conn: Conn, period: periods.Period) -> tuple[str | None, str | None]:
@@ -255,7 +307,7 @@ def _flash(request: Request) -> str | None:
     return None
 
 
-def _render_empty(request: Request, conn: Conn) -> Response:
+def _render_empty(request: Request) -> Response:
     context: dict[str, Any] = {
         "page_title": "No papers yet",
         "settings": request.app.state.settings,

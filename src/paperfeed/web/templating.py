@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from paperfeed.pagecache.store import hole
 from paperfeed.papers.render import http_url, render_tex, snippet
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -43,5 +44,5 @@ def make_templates(site_name: str) -> Jinja2Templates:
         human_date=human_date,
         initials=initials,
     )
-    env.globals.update(site_name=site_name)
+    env.globals.update(site_name=site_name, hole=hole)
     return templates

@@ -1,0 +1,1 @@
+"""Pages kept rendered between the writes that change them (issue 19)."""

@@ -1,0 +1,118 @@
+"""Serving a cacheable page: look up (or render once) the page of this generation, then
+fill the visitor's holes. Views hand in a key and a render function; see papers/views.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
+
+from paperfeed.community.votes import voted_papers
+from paperfeed.pagecache.store import CSRF, Page
+from paperfeed.personal.library import saved_ids
+from paperfeed.web.deps import read_transaction
+
+TOGGLES = {"vote": "papers/_vote.html", "save": "papers/_save.html"}
+
+
+@dataclass
+class Rendered:
+    """What a view's render function returns: the template and its context, the papers
+    shown (their vote and save buttons become toggles), data the holes need later."""
+
+    template: str
+    context: dict[str, Any]
+    papers: list[dict[str, Any]] = field(default_factory=list)
+    keep: dict[str, Any] = field(default_factory=dict)
+
+
+Render = Callable[[Connection], Rendered]
+# the visitor's own text for a hole: (request, kept data) -> HTML
+Filler = Callable[[Request, dict[str, Any]], str]
+
+
+class _Member:
+    """Stands for 'a signed-in member' while a page is rendered for all members alike."""
+
+    id = None
+    display_name = ""
+    verified = False
+    is_moderator = False
+
+
+async def cached_page(
+    request: Request, key: Hashable, render: Render, fillers: dict[str, Filler] | None = None
+) -> Response:
+    """The page for `key` as this visitor sees it; rendered at most once per generation and
+    kind of visitor (anonymous or member) in this process."""
+    app = request.app
+    account = request.state.account
+    generation = app.state.generation.read()
+    full_key = (key, account is not None)
+    page: Page | None = None
+    if generation is not None:
+        page = app.state.pages.get(full_key, generation)
+    if page is None:
+        page = await run_in_threadpool(_render_page, request, render)
+        if generation is not None:
+            page.generation = generation
+            app.state.pages.put(full_key, page)
+    on: dict[str, set[str]] = {}
+    text: dict[str, str] = {}
+    if account is not None:
+        on, text = await run_in_threadpool(_member_parts, request, page, fillers or {})
+    html = page.fill(request.state.csrf, on, text)
+    return HTMLResponse(html)
+
+
+def _shell(request: Request) -> SimpleNamespace:
+    """The request as a cacheable template sees it: the CSRF mark, 'a member' or nobody."""
+    member = _Member() if request.state.account is not None else None
+    return SimpleNamespace(
+        url=request.url,
+        query_params=request.query_params,
+        state=SimpleNamespace(csrf=CSRF, account=member),
+    )
+
+
+def _render_page(request: Request, render: Render) -> Page:
+    env = request.app.state.templates.env
+    shell = _shell(request)
+    with read_transaction(request) as conn:
+        rendered = render(conn)
+    html = env.get_template(rendered.template).render(
+        {**rendered.context, "request": shell, "holes": True}
+    )
+    variants: dict[tuple[str, str], tuple[str, str]] = {}
+    for p in rendered.papers:
+        for kind, template in TOGGLES.items():
+            partial = env.get_template(template)
+            off, on = (
+                partial.render(request=shell, p=p, voted=chosen, saved=chosen)
+                for chosen in (set(), {p["id"]})
+            )
+            variants[(kind, str(p["id"]))] = (off, on)
+    page = Page.split(html, variants=variants, papers=[p["id"] for p in rendered.papers])
+    page.kept = rendered.keep
+    return page
+
+
+def _member_parts(
+    request: Request, page: Page, fillers: dict[str, Filler]
+) -> tuple[dict[str, set[str]], dict[str, str]]:
+    account = request.state.account
+    with read_transaction(request) as conn:
+        voted = voted_papers(conn, account.id, page.papers)
+        saved = saved_ids(conn, account.id, page.papers)
+    env = request.app.state.templates.env
+    text = {"nav": env.get_template("_user_nav.html").render(request=request)}
+    for kind, filler in fillers.items():
+        text[kind] = filler(request, page.kept)
+    on = {"vote": {str(i) for i in voted}, "save": {str(i) for i in saved}}
+    return on, text
