@@ -27,9 +27,10 @@ PAGES = (
 
 
 @pytest.fixture
-def reader(client: TestClient) -> Iterator[TestClient]:
+def reader(request: pytest.FixtureRequest) -> Iterator[TestClient]:
     """Another visitor of the same app (its own cookies), as a second browser would be."""
-    with TestClient(client.app, raise_server_exceptions=False) as other:
+    first: TestClient = request.getfixturevalue("client")
+    with TestClient(first.app, raise_server_exceptions=False) as other:
         yield other
 
 
