@@ -121,3 +121,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return JSONResponse(indexes.status())
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app with settings from the environment: what each process of
+    `paperfeed serve --workers N` builds (the schema was migrated before they started)."""
+    return create_app(Settings())

@@ -25,11 +25,26 @@ HostOpt = Annotated[str | None, typer.Option(help="Address to listen on (PAPERFE
 PortOpt = Annotated[int | None, typer.Option(help="Port to listen on (PAPERFEED_PORT).")]
 
 
-def serve(host: HostOpt = None, port: PortOpt = None) -> None:
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Server processes sharing the port (production: one per core; see docs/deploy.md).",
+    ),
+]
+
+
+def serve(host: HostOpt = None, port: PortOpt = None, workers: WorkersOpt = 1) -> None:
     """Serve the web site and its JSON twins."""
     settings = load_settings()
     listening = _bind(settings, host, port)
-    _serve(settings, ready_engine(settings), listening)
+    engine = ready_engine(settings)  # migrated once, before any process serves
+    if workers == 1:
+        _serve(settings, engine, listening)
+        return
+    engine.dispose()
+    _serve_processes(settings, listening, workers)
 
 
 def up(
@@ -141,6 +156,30 @@ def _serve(settings: Settings, engine: Engine, listening: socket.socket) -> None
     console.print(f"paperfeed is at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops it)")
     config = uvicorn.Config(create_app(settings, engine), **UVICORN_OPTIONS)
     uvicorn.Server(config).run(sockets=[listening])
+
+
+def _serve_processes(settings: Settings, listening: socket.socket, workers: int) -> None:
+    """`workers` processes accepting on one socket, each with its own app (its page cache
+    kept coherent by the database's generation), restarted by uvicorn if one dies."""
+    import uvicorn
+    from uvicorn.supervisors.multiprocess import Multiprocess
+
+    from paperfeed.cli.common import fail
+    from paperfeed.digests.tokens import WeakSecret, signing_secret
+
+    try:
+        signing_secret(settings)
+    except WeakSecret as exc:
+        fail(str(exc))
+    host, port = listening.getsockname()[:2]
+    console.print(
+        f"paperfeed is at [bold]http://{host}:{port}[/bold] with {workers} processes "
+        "(Ctrl+C stops them)"
+    )
+    config = uvicorn.Config(
+        "paperfeed.app:app_from_environment", factory=True, workers=workers, **UVICORN_OPTIONS
+    )
+    Multiprocess(config, sockets=[listening]).run()
 
 
 # X-Forwarded-For is read by paperfeed itself, from PAPERFEED_TRUSTED_PROXIES only: uvicorn's
