@@ -26,6 +26,7 @@ from paperfeed.digests import views as digest_views
 from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
 from paperfeed.pagecache.generation import GenerationReader
+from paperfeed.pagecache.responses import ApiResponseCache
 from paperfeed.pagecache.store import PageCache
 from paperfeed.papers import views as paper_views
 from paperfeed.personal import api as personal_api
@@ -76,6 +77,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.for_you = ForYou(CandidateCache(engine, settings.embedding_model))
     app.state.generation = GenerationReader(engine)
     app.state.pages = PageCache(settings.page_cache_mb * 1_000_000)
+    app.add_middleware(ApiResponseCache)  # innermost: kept answers skip only the route
     app.add_middleware(AccountMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(ETagMiddleware)

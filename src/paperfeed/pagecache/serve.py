@@ -3,6 +3,7 @@ fill the visitor's holes. Views hand in a key and a render function; see papers/
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -59,7 +60,7 @@ async def cached_page(
     if generation is not None:
         page = app.state.pages.get(full_key, generation)
     if page is None:
-        page = await run_in_threadpool(_render_page, request, render)
+        page = await _render_once(request, (full_key, generation), render)
         if generation is not None:
             page.generation = generation
             app.state.pages.put(full_key, page)
@@ -69,6 +70,27 @@ async def cached_page(
         on, text = await run_in_threadpool(_member_parts, request, page, fillers or {})
     html = page.fill(request.state.csrf, on, text)
     return HTMLResponse(html)
+
+
+async def _render_once(request: Request, key: Hashable, render: Render) -> Page:
+    """Render a missing page once, however many requests ask for it meanwhile (20 readers
+    arriving as a page expires wait for one rendering instead of making 20)."""
+    waiting: dict[Hashable, asyncio.Future[Page]] = request.app.state.pages.rendering
+    pending = waiting.get(key)
+    if pending is not None:
+        return await asyncio.shield(pending)
+    pending = asyncio.get_running_loop().create_future()
+    waiting[key] = pending
+    try:
+        page = await run_in_threadpool(_render_page, request, render)
+    except BaseException as exc:
+        pending.set_exception(exc)
+        pending.exception()  # retrieved: no "never retrieved" warning when nobody waited
+        raise
+    finally:
+        del waiting[key]
+    pending.set_result(page)
+    return page
 
 
 def _shell(request: Request) -> SimpleNamespace:

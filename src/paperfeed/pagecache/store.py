@@ -90,6 +90,7 @@ class PageCache:
         self.budget = budget_chars
         self._pages: OrderedDict[Hashable, Page] = OrderedDict()
         self._values: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
+        self.rendering: dict[Hashable, Any] = {}  # key -> the future of its rendering
         self._used = 0
         self._lock = threading.Lock()
         self.hits = 0
