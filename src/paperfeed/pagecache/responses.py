@@ -5,6 +5,7 @@ everything personal are left alone."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime
 
@@ -40,13 +41,27 @@ class ApiResponseCache:
             await self.app(scope, receive, send)
             return
         key = ("api", path, scope.get("query_string", b""), datetime.now(UTC).date())
+        pending = state.pages.rendering.get(key)
+        if pending is not None:  # being answered for another client: wait for that one
+            await asyncio.shield(pending)
         page = state.pages.get(key, generation)
-        if page is not None:  # a copy: the middlewares outside add their headers to it
-            start = page.kept["start"]
-            await send({**start, "headers": list(start["headers"])})
-            await send({"type": "http.response.body", "body": page.kept["body"]})
+        if page is not None:
+            await _replay(page, send)
             return
-        await self.app(scope, receive, _keeping(send, state.pages, key, generation))
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        state.pages.rendering.setdefault(key, done)
+        try:
+            await self.app(scope, receive, _keeping(send, state.pages, key, generation))
+        finally:
+            if state.pages.rendering.get(key) is done:
+                del state.pages.rendering[key]
+            done.set_result(None)
+
+
+async def _replay(page: Page, send: Send) -> None:
+    start = page.kept["start"]  # a copy: the middlewares outside add their headers to it
+    await send({**start, "headers": list(start["headers"])})
+    await send({"type": "http.response.body", "body": page.kept["body"]})
 
 
 def _keeping(send: Send, pages: object, key: tuple[object, ...], generation: int) -> Send:
