@@ -30,7 +30,7 @@ WorkersOpt = Annotated[
     typer.Option(
         min=1,
         max=64,
-        help="Server processes sharing the port (production: one per core; see docs/deploy.md).",
+        help="Server processes sharing the port (production: one per core).",
     ),
 ]
 
