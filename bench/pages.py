@@ -319,7 +319,7 @@ def run_size(n: int, args: argparse.Namespace) -> None:
                 alone = timed_get(port, urls[0], jar)  # one request alone: rendered afresh
                 if not args.source:  # each process renders each page once before wrk
                     for url in urls * 3:
-                        body_bytes(port, url)
+                        timed_get(port, url, jar)
                 before = rss_mb(server)
                 r = wrk(port, urls, jar, args.duration)
                 after = rss_mb(server)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, or_, select
+from sqlalchemy import Connection, Table, func, or_, select, union_all
 
 from paperfeed.community.github import github_repo, star_velocity
 from paperfeed.community.models import Submission, Vote
@@ -55,6 +55,15 @@ def joined_at(paper: dict[str, Any]) -> datetime:
     return submitted or datetime.combine(paper["feed_date"], time(0, 0), tzinfo=UTC)
 
 
+def joined_since(since: date) -> Any:
+    """Papers announced or submitted since `since`: two indexed look-ups (an OR across the
+    outer join read every paper: 2 s at 1M papers)."""
+    return union_all(
+        select(papers.c.id).where(papers.c.feed_date >= since),
+        select(submissions.c.paper_id).where(submissions.c.submitted_on >= since),
+    )
+
+
 def trending(conn: Connection, window: str, now: datetime) -> list[Scored]:
     days = WINDOWS[window]
     since = (now - timedelta(days=days)).date()
@@ -72,7 +81,7 @@ def trending(conn: Connection, window: str, now: datetime) -> list[Scored]:
             )
             .outerjoin(count, count.c.paper_id == papers.c.id)
             .outerjoin(submissions, submissions.c.paper_id == papers.c.id)
-            .where(or_(papers.c.feed_date >= since, submissions.c.submitted_on >= since))
+            .where(papers.c.id.in_(joined_since(since)))
             .where(
                 or_(
                     count.c.upvotes > 0,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select, true
+from sqlalchemy import Connection, exists, func, literal, select, true, union_all
 
 from paperfeed.papers.models import Paper
 
@@ -50,6 +50,21 @@ def _community() -> tuple[Any, Any, Any]:
     return counts, subs, users
 
 
+def listed_ids(start: date, end: date | None = None) -> Any:
+    """The ids on the lists of start..end: a member's submission on the day it was submitted,
+    any other paper on its announcement day. Two indexed look-ups joined by UNION ALL — an
+    OR across the outer join made both databases read every paper (0.5 s at 1M papers)."""
+    _counts, subs, _users = _community()
+    announced = select(papers.c.id).where(
+        papers.c.feed_date >= start, ~exists().where(subs.c.paper_id == papers.c.id)
+    )
+    submitted = select(subs.c.paper_id).where(subs.c.submitted_on >= start)
+    if end is not None:
+        announced = announced.where(papers.c.feed_date <= end)
+        submitted = submitted.where(subs.c.submitted_on <= end)
+    return union_all(announced, submitted)
+
+
 def list_papers(
     conn: Connection,
     start: date,
@@ -67,11 +82,9 @@ def list_papers(
     `submitter`: a member's display name or handle, or "arXiv" for the papers no member
     submitted."""
     counts, subs, users = _community()
-    in_period = or_(
-        and_(subs.c.submitted_on.is_(None), papers.c.feed_date >= start, papers.c.feed_date <= end),
-        and_(subs.c.submitted_on >= start, subs.c.submitted_on <= end),
+    conds = [papers.c.id.in_(listed_ids(start, end))] + (
+        [_in_category(category)] if category else []
     )
-    conds = [in_period] + ([_in_category(category)] if category else [])
     if submitter:
         conds.append(_submitted_by(conn, submitter, subs, users))
     base = select(papers.c.id).outerjoin(subs, subs.c.paper_id == papers.c.id).where(*conds)
