@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +58,6 @@ class Page:
         page = cls(parts, **kwargs)  # type: ignore[arg-type]
         page.size = len(html) + sum(len(a) + len(b) for a, b in page.variants.values())
         return page
-
-    def holes(self, kind: str) -> Iterable[Hole]:
-        return (p for p in self.parts if isinstance(p, Hole) and p.kind == kind)
 
     def fill(self, csrf: str, on: dict[str, set[str]], text: dict[str, str]) -> str:
         """The page for one visitor: toggles `on` where their key is in `on[kind]`, other
@@ -135,14 +132,6 @@ class PageCache:
             self._values.move_to_end(key)
             while len(self._values) > self.VALUES:
                 self._values.popitem(last=False)
-
-    def get_or_render(self, key: Hashable, generation: int, render: Callable[[], Page]) -> Page:
-        page = self.get(key, generation)
-        if page is None:
-            page = render()
-            page.generation = generation
-            self.put(key, page)
-        return page
 
     def stats(self) -> dict[str, int]:
         with self._lock:
