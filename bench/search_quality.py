@@ -21,13 +21,15 @@ import csv
 import io
 import json
 import math
+import random
 import re
+import string
 import sys
 import tempfile
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -36,8 +38,9 @@ import numpy as np
 from paperfeed.config import Settings
 from paperfeed.search.embedder import Embedder, paper_text
 from paperfeed.search.keyword import KeywordDoc, KeywordIndex
-from paperfeed.search.query import parse_query
-from paperfeed.search.service import DEPTH, rrf
+from paperfeed.search.query import STOPWORDS, parse_query, spelled
+from paperfeed.search.service import DEPTH, preferred_first, rrf
+from paperfeed.search.speller import Speller
 from paperfeed.search.vectors import add_vectors, new_index
 
 HERE = Path(__file__).resolve().parent
@@ -155,11 +158,74 @@ class Runs:
     doc_id: list[str]
     keyword: dict[str, list[int]]
     semantic: dict[str, dict[str, list[int]]]  # encoder -> query id -> ranked docs
+    preferred: dict[str, set[int]] = field(default_factory=dict)  # with the quoted phrases
+
+    def hybrid(self, qid: str, semantic: list[int], k: int) -> list[int]:
+        """The site's fusion (service.rank): RRF, then papers with the quoted phrases first."""
+        fused = rrf([self.keyword[qid], semantic], k)
+        return preferred_first(fused, self.preferred.get(qid, set()))
 
 
-def runs(ds: Dataset, embedders: list[Embedder], settings: Settings) -> Runs:
-    """Rank every query as the site does: the papers' embeddings are the same for every
-    encoder (PyTorch, as `paperfeed embed` computes them); the queries' differ."""
+def plain_bm25(ds: Dataset, queries: dict[str, str]) -> dict[str, list[int]]:
+    """The reference keyword list: bm25s (Lucene's BM25, k1 1.5, b 0.75) over title and
+    text as one field, with the same English Snowball stemmer as Tantivy's en_stem
+    (PyStemmer) and paperfeed's list of function words; nothing else."""
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    stop = sorted(STOPWORDS)
+    corpus = [f"{t} {a}" for _d, t, a, _au in ds.docs]
+    model = bm25s.BM25()
+    model.index(
+        bm25s.tokenize(corpus, stopwords=stop, stemmer=stemmer, show_progress=False),
+        show_progress=False,
+    )
+    out = {}
+    for qid, text in queries.items():
+        tokens = bm25s.tokenize([text], stopwords=stop, stemmer=stemmer, show_progress=False)
+        if not tokens.ids[0]:
+            out[qid] = []
+            continue
+        docs, scores = model.retrieve(tokens, k=DEPTH, show_progress=False)
+        out[qid] = [int(d) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+    return out
+
+
+def exact_semantic(
+    ds: Dataset, vectors: np.ndarray, embedder: Embedder, queries: dict[str, str]
+) -> dict[str, list[int]]:
+    """The reference semantic list: the whole query text embedded by PyTorch
+    (sentence-transformers' own encode), exact cosine over every document."""
+    ids = list(queries)
+    q = embedder.encode([queries[i] for i in ids], batch_size=64)
+    top = np.argsort(-(q @ vectors.T), axis=1)[:, :DEPTH]
+    return {qid: [int(d) for d in top[n]] for n, qid in enumerate(ids)}
+
+
+def baselines(ds: Dataset, embedder: Embedder) -> dict[str, dict[str, float]]:
+    """Plain BM25, exact MiniLM and plain RRF (k = 60) of the two, in the same run."""
+    vectors = embeddings(ds, embedder)
+    bm25 = plain_bm25(ds, ds.queries)
+    exact = exact_semantic(ds, vectors, embedder, ds.queries)
+    r = Runs([d for d, *_ in ds.docs], {}, {})
+    return {
+        "plain BM25 (bm25s)": scores(ds, r, lambda q: bm25[q]),
+        "exact MiniLM (PyTorch)": scores(ds, r, lambda q: exact[q]),
+        "plain RRF k=60 (bm25s + exact)": scores(ds, r, lambda q: rrf([bm25[q], exact[q]], 60)),
+    }
+
+
+def runs(
+    ds: Dataset,
+    embedders: list[Embedder],
+    settings: Settings,
+    queries: dict[str, str] | None = None,
+    speller: bool = True,
+) -> Runs:
+    """Rank every query as the site does (parsed, spelled, keyword and semantic lists,
+    fused): the papers' embeddings are the same for every encoder (as `paperfeed embed`
+    computes them); the queries' differ. speller: correct misspelt words as the site does."""
     today = date(2026, 1, 1)
     with tempfile.TemporaryDirectory() as tmp:
         keyword = KeywordIndex(Path(tmp) / "kw")
@@ -169,15 +235,20 @@ def runs(ds: Dataset, embedders: list[Embedder], settings: Settings) -> Runs:
             (KeywordDoc(i, t, a, au, "", today) for i, (_d, t, a, au) in enumerate(ds.docs)),
             replace=False,
         )
-        writer.commit()
+        keyword.commit(writer, fresh=True)
         writer.wait_merging_threads()
+        spell = Speller(*keyword.vocabulary.read()) if speller else None
         vectors = embeddings(ds, embedders[0])
         ann = new_index(vectors.shape[1])
         add_vectors(ann, list(range(len(ds.docs))), vectors)
         out = Runs([d for d, *_ in ds.docs], {}, {e.query_backend: {} for e in embedders})
-        for qid, text in ds.queries.items():
+        for qid, text in (queries or ds.queries).items():
             query = parse_query(text)
-            out.keyword[qid] = keyword.search(query, limit=DEPTH).ids
+            if spell is not None:
+                fixes = spell.corrections(query.words, keyword.knows)
+                query = spelled(query, {c.word: c.to for c in fixes})
+            hits = keyword.search(query, limit=DEPTH)
+            out.keyword[qid], out.preferred[qid] = hits.ids, hits.preferred
             for e in embedders:
                 matches = ann.search(e.encode_query(" ".join(query.terms)), DEPTH)
                 out.semantic[e.query_backend][qid] = [
@@ -208,7 +279,55 @@ def evaluate(
         sem = r.semantic[e.query_backend]
         out[f"semantic{label}"] = scores(ds, r, lambda q, sem=sem: sem[q])
         out[f"hybrid{label}"] = scores(
-            ds, r, lambda q, sem=sem: rrf([r.keyword[q], sem[q]], settings.rrf_k)
+            ds, r, lambda q, sem=sem: r.hybrid(q, sem[q], settings.rrf_k)
+        )
+    return out
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """One seeded edit: a letter deleted, inserted, replaced, or two swapped."""
+    i = rng.randrange(len(word))
+    kind = rng.choice(("delete", "insert", "replace", "swap"))
+    letter = rng.choice(string.ascii_lowercase)
+    if kind == "delete":
+        return word[:i] + word[i + 1 :]
+    if kind == "insert":
+        return word[:i] + letter + word[i:]
+    if kind == "replace":
+        return word[:i] + letter + word[i + 1 :]
+    i = min(i, len(word) - 2)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def typod(queries: dict[str, str], seed: int = 7) -> dict[str, str]:
+    """A typo'd copy: a third of each query's words (of 4+ letters, at least one) get one or
+    two seeded edits."""
+    rng = random.Random(seed)
+    out = {}
+    for qid, text in queries.items():
+        tokens = re.split(r"(\W+)", text)
+        words = [i for i, t in enumerate(tokens) if len(t) >= 4 and t.isalpha()]
+        chosen = rng.sample(words, max(1, round(len(words) / 3))) if words else []
+        for i in chosen:
+            for _ in range(rng.choice((1, 2))):
+                tokens[i] = typo(tokens[i], rng)
+        out[qid] = "".join(tokens)
+    return out
+
+
+def typo_figures(
+    ds: Dataset, embedders: list[Embedder], settings: Settings
+) -> dict[str, dict[str, float]]:
+    """The site (first encoder) on the typo'd queries, with and without its speller."""
+    e = embedders[0]
+    bad = typod(ds.queries)
+    out = {}
+    for label, speller in (("typo'd, no speller", False), ("typo'd, speller", True)):
+        r = runs(ds, [e], settings, bad, speller=speller)
+        sem = r.semantic[e.query_backend]
+        out[f"keyword, {label}"] = scores(ds, r, lambda q, r=r: r.keyword[q])
+        out[f"hybrid, {label}"] = scores(
+            ds, r, lambda q, r=r, sem=sem: r.hybrid(q, sem[q], settings.rrf_k)
         )
     return out
 
@@ -271,7 +390,9 @@ def main() -> None:
             continue
         ds = load(args.data)
         print(f"{ds.name}: {len(ds.docs):,} documents, {len(ds.queries):,} judged queries")
-        results[ds.name] = evaluate(ds, embedders, settings)
+        results[ds.name] = {**baselines(ds, embedders[-1]), **evaluate(ds, embedders, settings)}
+        if key == "scifact":
+            results[ds.name].update(typo_figures(ds, embedders, settings))
         for system, figures in results[ds.name].items():
             print(
                 f"  {system:30s} nDCG@10 {figures['ndcg@10']:.3f}"

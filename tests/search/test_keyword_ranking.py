@@ -42,8 +42,8 @@ def test_title_matches_rank_above_abstract_matches(topical: Engine, tmp_path: Pa
 
 def test_phrases_authors_categories_dates_must_match(topical: Engine, tmp_path: Path) -> None:
     index = _indexed(topical, tmp_path)
-    assert _arxiv_ids(topical, index, '"radar scans"') == ["2608.10005"]
-    assert _arxiv_ids(topical, index, '"scans radar"') == []
+    assert _arxiv_ids(topical, index, '+"radar scans"') == ["2608.10005"]
+    assert _arxiv_ids(topical, index, '+"scans radar"') == []
     assert _arxiv_ids(topical, index, "author:Quill") == ["2608.10004"]
     assert _arxiv_ids(topical, index, "radar cat:cs.CV") == ["2608.10002"]
     since = D2.date().isoformat()

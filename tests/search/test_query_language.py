@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from paperfeed.search.query import MAX_TERMS, parse_query
+from paperfeed.search.query import MAX_WORDS, parse_query
 
 
 def test_words_phrases_and_filters() -> None:
@@ -52,4 +52,11 @@ def test_bad_filter_values_become_notes() -> None:
 
 def test_long_queries_are_cut_with_a_note() -> None:
     q = parse_query(" ".join(f"w{i}" for i in range(5000)))
-    assert len(q.terms) == MAX_TERMS and q.notes
+    assert len(q.terms) == MAX_WORDS and q.notes
+
+
+def test_quotes_are_a_preference_and_plus_quotes_a_requirement() -> None:
+    q = parse_query('the "memex" idea +"hypertext system" trails')
+    assert q.phrases == ["memex"] and q.required == ["hypertext system"]
+    assert q.words == ["the", "idea", "trails"]
+    assert q.terms == ["hypertext system", "memex", "the", "idea", "trails"]

@@ -40,8 +40,11 @@ def test_a_word_in_most_papers_does_not_drag_them_all_in(tmp_path: Path) -> None
     assert index.search(parse_query("network study"), limit=700).ids == [5]
     # "study" is in every abstract and in no title: searched as typed
     assert len(index.search(parse_query("study"), limit=2000).ids) == UBIQUITOUS_MIN_DOCS
-    # a phrase keeps it, and sorting by date needs every word
-    assert index.search(parse_query('quokka "network design"'), limit=5).ids == [5]
+    # a phrase keeps it (its paper first, then the quokka papers), and sorting by date
+    # needs every word
+    assert index.search(parse_query('quokka +"network design"'), limit=5).ids == [5]
+    soft = index.search(parse_query('quokka "network design"'), limit=10).ids
+    assert soft[0] == 5 and sorted(soft[1:]) == [0, 1, 2, 3, 4]
     assert index.search(parse_query("quokka network"), limit=50, by_date=True).total == 3
 
 

@@ -31,7 +31,7 @@ from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import CATEGORY, CATEGORY_PATTERN, parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
 from paperfeed.search.query import Query as SearchQuery
-from paperfeed.search.service import search_papers
+from paperfeed.search.service import search_papers, spell
 from paperfeed.search.views import SearchForm, build_query
 from paperfeed.web.deps import read_conn, read_transaction
 
@@ -179,6 +179,7 @@ def _search_body(request: Request, query: SearchQuery, sort: str, limit: int) ->
             rows = []
         else:
             indexes = request.app.state.search
+            query = spell(indexes, query)
             page = search_papers(conn, query, indexes=indexes, sort=sort, page=1, page_size=limit)
             rows = page.papers
         rows, counts = with_community(conn, rows)

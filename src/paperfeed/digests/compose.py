@@ -19,7 +19,7 @@ from paperfeed.personal.feed import ForYou
 from paperfeed.personal.follows import keyword_pattern, muted_reason, signals
 from paperfeed.personal.pool import CandidateCache
 from paperfeed.search.embedder import DEFAULT_MODEL
-from paperfeed.search.query import parse_query
+from paperfeed.search.query import parse_query, required_phrases
 
 if TYPE_CHECKING:
     from paperfeed.search.keyword import KeywordIndex
@@ -192,7 +192,7 @@ class Composer:
     def _keyword(self, days: _Period, start: date, end: date, line: str) -> list[int]:
         key = ("keyword", line.lower(), start.isoformat(), end.isoformat())
         if key not in self._lists:
-            query = parse_query(line)
+            query = required_phrases(parse_query(line))
             query.since, query.until = start, end
             if self.keyword is not None and (query.terms or query.authors):
                 ids = self.keyword.search(query, limit=PER_TOPIC).ids

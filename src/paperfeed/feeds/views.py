@@ -18,7 +18,7 @@ from paperfeed.papers import queries
 from paperfeed.papers.ids import CATEGORY_PATTERN
 from paperfeed.personal.library import collection_info, collection_papers_of
 from paperfeed.search.query import parse_query
-from paperfeed.search.service import search_papers
+from paperfeed.search.service import search_papers, spell
 from paperfeed.web.deps import read_conn
 
 router = APIRouter(prefix="/feeds", tags=["Feeds"])
@@ -153,7 +153,7 @@ def trending_feed(request: Request, kind: Kind, conn: Conn) -> Response:
 def search_feed(
     request: Request, kind: Kind, conn: Conn, q: Annotated[str, Query(min_length=1, max_length=250)]
 ) -> Response:
-    query = parse_query(q)
+    query = spell(request.app.state.search, parse_query(q))
     result = search_papers(
         conn, query, indexes=request.app.state.search, sort="date", page=1, page_size=SIZE
     )

@@ -22,6 +22,7 @@ from paperfeed.search.indexing import (
 )
 from paperfeed.search.keyword import IndexBusy, KeywordIndex
 from paperfeed.search.models import SearchOutbox
+from paperfeed.search.speller import SpellerCache
 from paperfeed.search.vectors import VectorReader, VectorStore
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class SearchIndexes:
         self.settings = settings
         self.engine = engine
         self.keyword = KeywordIndex(keyword_path(settings))
+        self.speller = SpellerCache(self.keyword.vocabulary)
         self.vectors = VectorReader(VectorStore(vectors_path(settings), settings.embedding_model))
         self._embedder: Embedder | None = None
         self._loading: threading.Thread | None = None
@@ -50,6 +52,7 @@ class SearchIndexes:
             self._repair_in_background("keyword", self._rebuild_keyword)
         else:
             self.refresh()
+        self.speller.get()  # built in the background
         if not self.settings.semantic_search:
             return
         if len(self.vectors):  # opening the index notes any damage (self.vectors.damage)

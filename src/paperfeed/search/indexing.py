@@ -40,6 +40,7 @@ OUTBOX_BATCH = 5000
 COMMIT_EVERY = 100_000
 READ_BATCH = 5000
 EMBED_CHUNK = 256  # texts per encode call (the model sorts them by length inside)
+VOCABULARY_FLUSH = 500_000  # distinct words held in memory while rebuilding
 PUBLISH_EVERY = 60.0  # seconds between vector-index updates during a long embedding run
 # The keyword pass reads papers through the driver, as stored (authors as JSON text on
 # SQLite, decoded by orjson in docs_from_rows): through SQLAlchemy's typed columns the read
@@ -74,6 +75,7 @@ def sync_keyword(
     if not pending:
         return 0
     writer = index.writer(wait)
+    index.vocabulary.discard()  # anything counted by a pass that failed before its commit
     done = 0
     fresh = index.num_docs() == 0  # nothing to replace, except what this pass adds twice
     seen: set[int] = set()
@@ -98,19 +100,19 @@ def sync_keyword(
             done += len(queued)
             reporter.advance(len(queued), records=len(queued))
             if done % COMMIT_EVERY < OUTBOX_BATCH:  # a commit costs a segment flush
-                _commit(engine, writer, last_seq)
+                _commit(engine, index, writer, last_seq)
                 committed_seq = last_seq
         if last_seq != committed_seq:
-            _commit(engine, writer, last_seq)
+            _commit(engine, index, writer, last_seq)
         writer.wait_merging_threads()
     finally:
         reporter.stop()
     return done
 
 
-def _commit(engine: Engine, writer: Any, last_seq: int) -> None:
+def _commit(engine: Engine, index: KeywordIndex, writer: Any, last_seq: int) -> None:
     """The index first, then the queue: a crash in between re-indexes, never skips."""
-    writer.commit()
+    index.commit(writer)
     with engine.begin() as conn:
         conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= last_seq))
 
@@ -123,13 +125,17 @@ def rebuild_keyword(engine: Engine, index: KeywordIndex, reporter: Reporter | No
         last_seq = conn.execute(select(func.max(SearchOutbox.seq))).scalar() or 0
         total = conn.execute(select(func.count()).select_from(Paper)).scalar_one()
     writer.delete_all_documents()
+    index.vocabulary.discard()
+    index.vocabulary.flush(reset=True)
     reporter.start("keyword index", total)
     done = 0
     try:
         for rows in _papers_in_batches(engine):
             done += index.add(writer, docs_from_rows(rows), replace=False)
             reporter.advance(len(rows), records=len(rows))
-        writer.commit()
+            if len(index.vocabulary.pending) > VOCABULARY_FLUSH:
+                index.vocabulary.flush()  # counts ahead of the index: harmless, bounded memory
+        index.commit(writer)
         writer.wait_merging_threads()
     finally:
         reporter.stop()

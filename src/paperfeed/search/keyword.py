@@ -1,8 +1,9 @@
-"""The keyword index: BM25 over title, abstract and authors, in Tantivy, kept in DATA_DIR.
+"""The keyword index: BM25 over a paper's text (title and abstract as one field), with the
+title again at TITLE_WEIGHT, and authors; in Tantivy, kept in DATA_DIR.
 
 A derived index: everything in it comes from the papers table and `paperfeed reindex`
-rebuilds it from there. Title matches weigh TITLE_BOOST times an abstract or author match.
-The ranking does not depend on which database holds the papers.
+rebuilds it from there (an index of an older layout is rebuilt on start). The ranking does
+not depend on which database holds the papers.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,18 @@ import orjson
 import tantivy
 
 from paperfeed.search.query import STOPWORDS, Query
+from paperfeed.search.speller import KNOWN, Vocabulary
 
 log = logging.getLogger(__name__)
 REBUILD_MARKER = "REBUILD"  # in the index folder: found damaged, to be filled from the database
-TITLE_BOOST = 1.0  # measured: explicit boosts above 1 lowered nDCG@10 (docs/search.md)
+# Title and abstract are one BM25 field, as plain BM25 scores a document; the title field
+# is added at this weight (BM25F-like). Chosen on SciFact train, docs/search.md: separate
+# title and abstract fields 0.677, one text field 0.700, plus the title at 0.1 0.706
+# (0.05: 0.704, 0.2: 0.705, 0.5: 0.695, 1: 0.671)
+TITLE_WEIGHT = 0.1
+MAX_TERMS = 32  # words searched for: the most informative (rarest in the index) of the query
+# a phrase in quotes is preferred, not required: its papers are ranked first (service.py)
+TEXT_FIELDS = ["text", "title", "authors"]
 WRITER_HEAP = 256 * 1024 * 1024
 # A word in more than half of the papers has an inverse document frequency of zero or less
 # in BM25's original (Robertson-Sparck Jones) weight, log((N - n + 0.5) / (n + 0.5)): it
@@ -59,13 +68,15 @@ class KeywordDoc:
 class KeywordHits:
     ids: list[int]
     total: int
+    # papers that have every quoted phrase (ranked first), when the query has some
+    preferred: set[int] = field(default_factory=set)
 
 
 def _schema() -> tantivy.Schema:
     b = tantivy.SchemaBuilder()
     b.add_integer_field("id", stored=True, indexed=True, fast=True)
     b.add_text_field("title", tokenizer_name="en_stem")
-    b.add_text_field("abstract", tokenizer_name="en_stem")
+    b.add_text_field("text", tokenizer_name="en_stem")  # title and abstract
     b.add_text_field("authors", tokenizer_name="default")
     b.add_text_field("category", tokenizer_name="raw", index_option="basic")
     b.add_integer_field("day", indexed=True, fast=True)
@@ -102,10 +113,13 @@ class KeywordIndex:
         self.damage: str | None = None
         try:
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
-        except ValueError as exc:  # damaged files: set aside, start empty, rebuild
+        except ValueError as exc:  # damaged files, or an older layout: set aside, rebuild
             self.damage = str(exc)
+            if "schema does not match" in self.damage:
+                self.damage = "made by an older paperfeed (its fields changed)"
             self.index = self._start_afresh()
         self.stemmer = _stemmer()
+        self.vocabulary = Vocabulary(self.path)
 
     # -- damage --------------------------------------------------------------------------
     @property
@@ -161,7 +175,8 @@ class KeywordIndex:
             doc = tantivy.Document()
             doc.add_integer("id", d.id)
             doc.add_text("title", d.title)
-            doc.add_text("abstract", d.abstract)
+            doc.add_text("text", f"{d.title}\n{d.abstract}")
+            self.vocabulary.count(d.title, d.abstract)
             doc.add_text("authors", d.authors)
             for cat in d.categories.split():
                 doc.add_text("category", cat)
@@ -169,6 +184,12 @@ class KeywordIndex:
             writer.add_document(doc)
             n += 1
         return n
+
+    def commit(self, writer: tantivy.IndexWriter, *, fresh: bool = False) -> None:
+        """Commit the writer, then add the committed papers' words to the vocabulary
+        (fresh: the index was emptied, the vocabulary starts again)."""
+        writer.commit()
+        self.vocabulary.flush(reset=fresh)
 
     # -- reading -------------------------------------------------------------------------
     def num_docs(self) -> int:
@@ -186,21 +207,37 @@ class KeywordIndex:
         then the number of hits, or `limit + 1` meaning "more than the limit"."""
         self.index.reload()
         searcher = self.index.searcher()
-        built = self.build(query, all_words=by_date, searcher=searcher)
+        if by_date:  # every word and phrase must match
+            strict = replace(query, phrases=[], required=[*query.required, *query.phrases])
+            built = self.build(strict, all_words=True, searcher=searcher)
+            if built is None:
+                return KeywordHits([], 0)
+            kwargs: dict[str, Any] = {"order_by_field": "day", "count": True}
+            result = searcher.search(built, limit=limit, offset=offset, **kwargs)
+            return KeywordHits(self._ids(searcher, result), int(getattr(result, "count", 0) or 0))
+        relaxed = replace(query, phrases=[], words=[*query.phrases, *query.words])
+        built = self.build(relaxed, searcher=searcher)
         if built is None:
             return KeywordHits([], 0)
-        kwargs: dict[str, Any] = {"limit": limit, "offset": offset, "count": by_date}
-        if by_date:
-            kwargs["order_by_field"] = "day"
-        result = searcher.search(built, **kwargs)
+        ids = self._ids(searcher, searcher.search(built, limit=limit + offset))
+        preferred: set[int] = set()
+        if query.phrases:  # papers with the phrases first, then the rest
+            strict = replace(query, phrases=[], required=[*query.required, *query.phrases])
+            with_phrases = self.build(strict, searcher=searcher)
+            if with_phrases is not None:
+                first = self._ids(searcher, searcher.search(with_phrases, limit=limit + offset))
+                preferred = set(first)
+                ids = first + [i for i in ids if i not in preferred]
+        ids = ids[offset : offset + limit]
+        return KeywordHits(ids, offset + len(ids) + (1 if len(ids) == limit else 0), preferred)
+
+    @staticmethod
+    def _ids(searcher: tantivy.Searcher, result: Any) -> list[int]:
         addresses = [a for _key, a in result.hits]
-        ids = [  # the id's fast column: no stored document is read
+        return [  # the id's fast column: no stored document is read
             int(v) if v is not None else int(searcher.doc(a)["id"][0])
             for v, a in zip(searcher.fast_field_values("id", addresses), addresses, strict=True)
         ]
-        if by_date:
-            return KeywordHits(ids, int(getattr(result, "count", 0) or 0))
-        return KeywordHits(ids, offset + len(ids) + (1 if len(ids) == limit else 0))
 
     def similar(
         self, *, title: str, abstract: str, category: str | None, exclude: int, limit: int
@@ -214,7 +251,7 @@ class KeywordIndex:
             return []
         like = tantivy.Query.more_like_this_document_fields_query(
             self.schema,
-            {"title": [title], "abstract": [abstract]},
+            {"text": [f"{title}\n{abstract}"]},
             min_doc_frequency=1,
             max_doc_frequency=(
                 int(total * UBIQUITOUS_SHARE) if total >= UBIQUITOUS_MIN_DOCS else None
@@ -242,23 +279,26 @@ class KeywordIndex:
         all_words: bool = False,
         searcher: tantivy.Searcher | None = None,
     ) -> tantivy.Query | None:
-        """The Tantivy query for a parsed paperfeed query (None: nothing to look for)."""
+        """The Tantivy query for a parsed paperfeed query (None: nothing to look for).
+
+        Required phrases must match; words are OR-ed (all_words: each must match). Soft
+        phrases are the caller's (`search`)."""
         must: list[tantivy.Query] = []
-        words = " ".join(_quoted(w) for w in query.words).split()
+        words = " ".join(_quoted(w) for w in [*query.words, *query.typed]).split()
         content = [w for w in words if w not in STOPWORDS]
         in_titles = False
         if content and not all_words:  # function words would match nearly everything
             words = content
-            if searcher is not None and not query.phrases:
-                words, in_titles = self.distinctive(words, searcher)
-        text_parts = [f'+"{p}"' for p in (_quoted(x) for x in query.phrases) if p]
+            if searcher is not None:
+                words = self.informative(words, searcher)
+                if not query.required:
+                    words, in_titles = self.distinctive(words, searcher)
+        text_parts = [f'+"{p}"' for p in (_quoted(x) for x in query.required) if p]
         text_parts += [f"+{w}" if all_words else f"title:{w}" if in_titles else w for w in words]
         if text_parts:
             must.append(
                 self.index.parse_query(
-                    " ".join(text_parts),
-                    ["title", "abstract", "authors"],
-                    field_boosts={"title": TITLE_BOOST},
+                    " ".join(text_parts), TEXT_FIELDS, field_boosts={"title": TITLE_WEIGHT}
                 )
             )
         for author in query.authors:
@@ -285,6 +325,14 @@ class KeywordIndex:
             return None
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])
 
+    def informative(self, words: list[str], searcher: tantivy.Searcher) -> list[str]:
+        """At most MAX_TERMS words: the rarest in the index, in the query's order."""
+        if len(words) <= MAX_TERMS:
+            return words
+        freq = {w: self._doc_freq(w, searcher) for w in set(words)}
+        kept = set(sorted(freq, key=lambda w: (freq[w], w))[:MAX_TERMS])
+        return [w for w in words if w in kept][:MAX_TERMS]
+
     def distinctive(self, words: list[str], searcher: tantivy.Searcher) -> tuple[list[str], bool]:
         """The words to look for, and whether in the titles only.
 
@@ -305,8 +353,13 @@ class KeywordIndex:
             return words, False
         return [w for df, w in ranked if df <= limit] or [w for _, w in ranked[:1]], True
 
+    def knows(self, word: str) -> bool:
+        """Whether KNOWN or more papers have the word's stem (it is not misspelt)."""
+        self.index.reload()
+        return self._doc_freq(word, self.index.searcher()) >= KNOWN
+
     def _doc_freq(
-        self, word: str, searcher: tantivy.Searcher, fields: Sequence[str] = ("title", "abstract")
+        self, word: str, searcher: tantivy.Searcher, fields: Sequence[str] = ("text",)
     ) -> int:
         stems = self.stemmer.analyze(word)
         if not stems:

@@ -1,4 +1,7 @@
-"""The query language: plain words, "exact phrases", author:, cat:, since:, until:.
+"""The query language: plain words, "phrases", +"exact phrases", author:, cat:, since:, until:.
+
+A quoted phrase is a strong preference: papers that have it come first, the others follow
+(ranked by its words). `+"…"` makes it a requirement: only papers that have it.
 
 Forgiving by design: unbalanced quotes, search-engine operators (NEAR(, *, AND, -x),
 SQL, emoji or 10,000 characters all parse into something, never an error. Problems that
@@ -8,15 +11,16 @@ the user should know about (a bad date, an unknown filter value) come back as no
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from paperfeed.papers.ids import CATEGORY as ARXIV_CATEGORY
 from paperfeed.papers.ids import parse_arxiv_id
 
 MAX_QUERY = 1000  # characters considered; the rest is ignored (and said so)
-MAX_TERMS = 32
-_TOKEN = re.compile(r'(\w+):"([^"]*)"?|(\w+):(\S+)|"([^"]*)"?|(\S+)')
+MAX_WORDS = 200  # words kept from the query (the keyword index keeps its most informative)
+_TOKEN = re.compile(r'(\w+):"([^"]*)"?|(\w+):(\S+)|(\+?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[\w][\w.+#-]*", re.UNICODE)
 CATEGORY = ARXIV_CATEGORY  # the one definition (papers/ids.py)
 _OPERATORS = {"and", "or", "not", "near"}
@@ -62,7 +66,10 @@ STOPWORDS = frozenset(
 @dataclass
 class Query:
     words: list[str] = field(default_factory=list)
-    phrases: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)  # "…": ranked first when matched
+    required: list[str] = field(default_factory=list)  # +"…": must match
+    typed: list[str] = field(default_factory=list)  # misspelt words, as typed (see `spelled`)
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, to)
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     since: date | None = None
@@ -72,13 +79,14 @@ class Query:
 
     @property
     def terms(self) -> list[str]:
-        """Everything that must appear in the text (words and phrases)."""
-        return [*self.phrases, *self.words]
+        """The query's text: required phrases, phrases and words."""
+        return [*self.required, *self.phrases, *self.words]
 
     @property
     def marks(self) -> tuple[str, ...]:
         """What to highlight in results: phrases, and words other than function words."""
-        return tuple([*self.phrases, *(w for w in self.words if w.lower() not in STOPWORDS)])
+        words = (w for w in self.words if w.lower() not in STOPWORDS)
+        return tuple([*self.required, *self.phrases, *words])
 
     @property
     def empty(self) -> bool:
@@ -100,17 +108,42 @@ def parse_query(text: str) -> Query:
         value = match.group(2) if match.group(1) else match.group(4)
         if key:
             _filter(query, key, value or "", match.group(0))
-        elif match.group(5) is not None:
-            phrase = " ".join(_WORD.findall(match.group(5)))
+        elif match.group(6) is not None:
+            phrase = " ".join(_WORD.findall(match.group(6)))
             if phrase:
-                query.phrases.append(phrase)
+                (query.required if match.group(5) else query.phrases).append(phrase)
         else:
-            query.words.extend(_words(match.group(6)))
-    if len(query.terms) > MAX_TERMS:
-        query.notes.append(f"Only the first {MAX_TERMS} words were used.")
-        query.phrases = query.phrases[:MAX_TERMS]
-        query.words = query.words[: max(0, MAX_TERMS - len(query.phrases))]
+            query.words.extend(_words(match.group(7)))
+    if len(query.words) > MAX_WORDS:
+        query.notes.append(f"Only the first {MAX_WORDS} words were used.")
+        query.words = query.words[:MAX_WORDS]
     return query
+
+
+def spelled(query: Query, corrections: dict[str, str]) -> Query:
+    """The query with misspelt words replaced by their corrections; the words as typed are
+    kept in `typed` (still looked for by keyword, so a paper that has them is found)."""
+    if not corrections:
+        return query
+    words = [corrections.get(w, w) for w in query.words]
+    return replace(
+        query,
+        words=words,
+        typed=[*query.typed, *corrections],
+        corrections=[*query.corrections, *corrections.items()],
+    )
+
+
+def did_you_mean(text: str, corrections: Sequence[tuple[str, str]]) -> str:
+    """The query box's text with the corrections made (for the "did you mean" link)."""
+    for typed, to in corrections:
+        text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", to, text)
+    return text
+
+
+def required_phrases(query: Query) -> Query:
+    """The same query with its phrases as requirements (digest topics: a topic is a filter)."""
+    return replace(query, phrases=[], required=[*query.required, *query.phrases])
 
 
 def _words(token: str) -> list[str]:

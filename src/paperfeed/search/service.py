@@ -2,12 +2,15 @@
 
 Ranking, as docs/search.md publishes it:
 - keyword list: Tantivy BM25 over title, abstract and authors as separate fields; words are OR-ed,
-  so papers with more of them (and rarer ones) come first; phrases, author:, cat:, since:
-  and until: must match;
+  so papers with more of them (and rarer ones) come first; +"required phrases", author:,
+  cat:, since: and until: must match; papers with every "quoted phrase" come first;
 - semantic list: nearest papers to the query's embedding (cosine >= SEMANTIC_MIN_SCORE),
   with the same must-match conditions checked against the database;
 - fusion: score(p) = sum over the lists of 1 / (RRF_K + rank of p in that list), ranks from 1,
-  both lists weighted 1; ties broken by the keyword rank, then the paper id.
+  both lists weighted 1; ties broken by the keyword rank, then the paper id; papers with
+  every quoted phrase first;
+- misspelt words (unknown to the index, close to a word it knows) are searched as corrected,
+  and by keyword as typed too (speller.py).
 Sort by date: every word must match, newest first (keyword index only).
 A query of filters only (no words, no author) lists the matching papers newest first.
 """
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, String, bindparam, cast, func, literal, or_, select
 
 from paperfeed.papers.queries import LIST_COLUMNS, PaperPage, papers
-from paperfeed.search.query import Query
+from paperfeed.search.query import Query, spelled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -75,7 +78,7 @@ def constraints(query: Query) -> list[Any]:
     title, abstract = func.lower(papers.c.title), func.lower(papers.c.abstract)
     conds: list[Any] = [
         or_(title.like(_like(t), escape="\\"), abstract.like(_like(t), escape="\\"))
-        for t in query.phrases
+        for t in query.required
     ]
     authors_text = func.lower(cast(papers.c.authors, String))
     conds += [authors_text.like(_like(a), escape="\\") for a in query.authors]
@@ -139,6 +142,22 @@ def semantic_ids(
     return ids[:depth]
 
 
+def spell(indexes: SearchIndexes, query: Query) -> Query:
+    """The query with its misspelt words corrected (unchanged while no speller is built)."""
+    speller = indexes.speller.get() if query.words else None
+    if speller is None:
+        return query
+    fixes = speller.corrections(query.words, indexes.keyword.knows)
+    return spelled(query, {c.word: c.to for c in fixes})
+
+
+def preferred_first(ids: list[int], preferred: set[int]) -> list[int]:
+    """Papers with every quoted phrase first, each group in its order."""
+    if not preferred:
+        return ids
+    return [i for i in ids if i in preferred] + [i for i in ids if i not in preferred]
+
+
 def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, want: int) -> Ranked:
     """The ranked ids of the first `want` results (and an estimate of how many there are)."""
     want = min(want, MAX_RESULTS)
@@ -157,7 +176,7 @@ def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, w
     if not semantic:
         total = MAX_RESULTS if keyword.total > depth else keyword.total
         return Ranked(keyword.ids, total, dict.fromkeys(keyword.ids, "words"))
-    fused = rrf([keyword.ids, semantic], indexes.settings.rrf_k)
+    fused = preferred_first(rrf([keyword.ids, semantic], indexes.settings.rrf_k), keyword.preferred)
     in_keyword, in_semantic = set(keyword.ids), set(semantic)
     matched = {
         p: "both"
@@ -194,6 +213,8 @@ def search_papers(
     page: int = 1,
     page_size: int = 50,
 ) -> PaperPage:
+    """One page of results. The query is searched as corrected (`spell`); the caller shows
+    its corrections."""
     if not (query.terms or query.authors):
         return _filtered_list(conn, query, page, page_size)
     ranked = rank(conn, indexes, query, sort=sort, want=page * page_size)

@@ -13,8 +13,8 @@ from sqlalchemy import Connection
 from paperfeed.papers.schemas import paper_out
 from paperfeed.papers.views import bibtex_list
 from paperfeed.search.query import Query as SearchQuery
-from paperfeed.search.query import parse_query
-from paperfeed.search.service import SORTS, search_papers
+from paperfeed.search.query import did_you_mean, parse_query
+from paperfeed.search.service import SORTS, search_papers, spell
 from paperfeed.web.cards import card_context
 from paperfeed.web.deps import read_conn
 
@@ -77,6 +77,7 @@ def _search(request: Request, conn: Connection, form: SearchForm) -> tuple[Searc
     size = request.app.state.settings.page_size
     if query.empty:
         return query, None
+    query = spell(request.app.state.search, query)
     return query, search_papers(
         conn,
         query,
@@ -100,6 +101,7 @@ def search_page(request: Request, conn: Conn, form: Form) -> Response:
             "query": query,
             "result": result,
             "marks": query.marks,
+            "did_you_mean": did_you_mean(form.q, query.corrections) if query.corrections else "",
             "page_title": f"Search: {form.q}" if form.q else "Search",
             "today": date.today().isoformat(),
             **card_context(conn, result.papers if result else [], request.state.account),
@@ -116,6 +118,7 @@ def search_json(request: Request, conn: Conn, form: Form) -> Response:
             "q": form.q,
             "arxiv_id": query.arxiv_id,
             "notes": query.notes,
+            "did_you_mean": did_you_mean(form.q, query.corrections) if query.corrections else None,
             "total": result.total if result else 0,
             "page": form.page,
             "papers": [
