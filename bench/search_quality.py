@@ -141,7 +141,9 @@ def recall_at(ranked: list[str], rels: dict[str, int], k: int = 100) -> float:
 
 def embeddings(ds: Dataset, embedder: Embedder) -> np.ndarray:
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"{ds.name.split()[0].lower()}-{len(ds.docs)}-{embedder.name}.npy"
+    how = "" if embedder.document_encoder is None else "-" + embedder.document_backend
+    name = f"{ds.name.split()[0].lower()}-{len(ds.docs)}-{embedder.name}{how}"
+    path = CACHE / (name.replace(" ", "").replace(",", "-") + ".npy")
     if path.exists():
         return np.load(path)
     start = time.perf_counter()
@@ -222,6 +224,7 @@ def runs(
     settings: Settings,
     queries: dict[str, str] | None = None,
     speller: bool = True,
+    documents: Embedder | None = None,
 ) -> Runs:
     """Rank every query as the site does (parsed, spelled, keyword and semantic lists,
     fused): the papers' embeddings are the same for every encoder (as `paperfeed embed`
@@ -238,7 +241,7 @@ def runs(
         keyword.commit(writer, fresh=True)
         writer.wait_merging_threads()
         spell = Speller(*keyword.vocabulary.read()) if speller else None
-        vectors = embeddings(ds, embedders[0])
+        vectors = embeddings(ds, documents or embedders[0])
         ann = new_index(vectors.shape[1])
         add_vectors(ann, list(range(len(ds.docs))), vectors)
         out = Runs([d for d, *_ in ds.docs], {}, {e.query_backend: {} for e in embedders})
@@ -269,10 +272,11 @@ def scores(ds: Dataset, r: Runs, ranked: Callable[[str], list[int]]) -> dict[str
 
 
 def evaluate(
-    ds: Dataset, embedders: list[Embedder], settings: Settings
+    ds: Dataset, embedders: list[Embedder], settings: Settings, documents: Embedder | None = None
 ) -> dict[str, dict[str, float]]:
-    """Keyword only; semantic only and hybrid with each query encoder (the site's first)."""
-    r = runs(ds, embedders, settings)
+    """Keyword only; semantic only and hybrid with each query encoder (the site's first),
+    over the papers embedded by `documents` (default: the first encoder's model.encode)."""
+    r = runs(ds, embedders, settings, documents=documents)
     out = {"keyword": scores(ds, r, lambda q: r.keyword[q])}
     for i, e in enumerate(embedders):
         label = "" if i == 0 else f" ({e.query_backend})"
@@ -316,14 +320,14 @@ def typod(queries: dict[str, str], seed: int = 7) -> dict[str, str]:
 
 
 def typo_figures(
-    ds: Dataset, embedders: list[Embedder], settings: Settings
+    ds: Dataset, embedders: list[Embedder], settings: Settings, documents: Embedder
 ) -> dict[str, dict[str, float]]:
     """The site (first encoder) on the typo'd queries, with and without its speller."""
     e = embedders[0]
     bad = typod(ds.queries)
     out = {}
     for label, speller in (("typo'd, no speller", False), ("typo'd, speller", True)):
-        r = runs(ds, [e], settings, bad, speller=speller)
+        r = runs(ds, [e], settings, bad, speller=speller, documents=documents)
         sem = r.semantic[e.query_backend]
         out[f"keyword, {label}"] = scores(ds, r, lambda q, r=r: r.keyword[q])
         out[f"hybrid, {label}"] = scores(
@@ -377,7 +381,17 @@ def main() -> None:
         )
         for kind in [settings.query_encoder, *kinds]
     ]
+    # papers embedded as `paperfeed embed` does now (the settings' document encoder); "as
+    # before": PyTorch's model.encode, 256 tokens
+    papers = Embedder(
+        settings.embedding_model,
+        onnx_folder=CACHE / "models",
+        documents=settings.document_encoder,
+        document_tokens=settings.document_tokens,
+        onnx_queries=False,
+    )
     print("query encoders: " + ", ".join(e.query_backend for e in embedders))
+    print(f"papers: {papers.document_backend} (before: {embedders[-1].document_backend})")
     if args.tune:
         train = load_scifact(args.data, "train")
         print(f"{train.name}: {len(train.queries):,} judged queries")
@@ -390,9 +404,15 @@ def main() -> None:
             continue
         ds = load(args.data)
         print(f"{ds.name}: {len(ds.docs):,} documents, {len(ds.queries):,} judged queries")
-        results[ds.name] = {**baselines(ds, embedders[-1]), **evaluate(ds, embedders, settings)}
+        results[ds.name] = {
+            **baselines(ds, embedders[-1]),
+            **evaluate(ds, embedders, settings, documents=papers),
+        }
+        before = evaluate(ds, embedders[:1], settings, documents=embedders[-1])
+        results[ds.name]["semantic, papers embedded as before"] = before["semantic"]
+        results[ds.name]["hybrid, papers embedded as before"] = before["hybrid"]
         if key == "scifact":
-            results[ds.name].update(typo_figures(ds, embedders, settings))
+            results[ds.name].update(typo_figures(ds, embedders, settings, papers))
         for system, figures in results[ds.name].items():
             print(
                 f"  {system:30s} nDCG@10 {figures['ndcg@10']:.3f}"

@@ -34,6 +34,7 @@ import gzip
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,7 +57,7 @@ from paperfeed.db.engine import make_engine  # noqa: E402
 from paperfeed.db.migrate import upgrade  # noqa: E402
 from paperfeed.ingest.importer import import_file  # noqa: E402
 from paperfeed.search.embedder import _EXECUTOR as EMBED_THREAD  # noqa: E402
-from paperfeed.search.embedder import Embedder, paper_text, to_bytes  # noqa: E402
+from paperfeed.search.embedder import Embedder, embedder_for, paper_text, to_bytes  # noqa: E402
 from paperfeed.search.indexing import (  # noqa: E402
     embed_pending,
     keyword_path,
@@ -64,7 +65,7 @@ from paperfeed.search.indexing import (  # noqa: E402
     sync_vectors,
     vectors_path,
 )
-from paperfeed.search.keyword import TITLE_BOOST, KeywordIndex, _schema  # noqa: E402
+from paperfeed.search.keyword import TEXT_FIELDS, TITLE_WEIGHT, KeywordIndex, _schema  # noqa: E402
 from paperfeed.search.query import parse_query  # noqa: E402
 from paperfeed.search.vectors import VectorStore, new_index  # noqa: E402
 from synth import Generator, write_snapshot  # noqa: E402
@@ -154,7 +155,7 @@ def raw_tantivy_floor(docs: list[tuple[str, str, str]], folder: Path) -> float:
     start = time.perf_counter()
     for i, (title, abstract, authors) in enumerate(docs):
         writer.add_document(
-            tantivy.Document(id=i, title=title, abstract=abstract, authors=authors, day=0)
+            tantivy.Document(id=i, title=title, text=f"{title}\n{abstract}", authors=authors, day=0)
         )
     writer.commit()
     writer.wait_merging_threads()
@@ -287,7 +288,7 @@ def run_size(
 
     def floor_parts(q: str, into: dict[str, list[float]]) -> None:
         t = time.perf_counter()
-        parsed = kw.parse_query(q, ["title", "abstract", "authors"], {"title": TITLE_BOOST})
+        parsed = kw.parse_query(q, TEXT_FIELDS, {"title": TITLE_WEIGHT})
         searcher.search(parsed, limit=100, count=False)
         into["kw_raw"].append(time.perf_counter() - t)
         t = time.perf_counter()  # the Tantivy query paperfeed sends for q
@@ -524,6 +525,49 @@ def pipeline_throughput(embedder: Embedder, n: int) -> dict:
     }
 
 
+ARXIV_PAPERS = 2_700_000  # the full arXiv backfill the projection is for
+
+
+def embed_speed(n: int) -> dict:
+    """`paperfeed embed` (embed_pending) on n real papers, twice in this process: with
+    yesterday's encoder (PyTorch, 256 tokens) and with the settings' (ONNX Runtime int8,
+    128 tokens, batches of like length); papers/s, the ratio and the full-arXiv projection."""
+    papers = real_papers(n)
+    tmp = Path(tempfile.mkdtemp(prefix="pf-embed-"))
+    jsonl = tmp / "real.jsonl"
+    write_generic(jsonl, papers)
+    settings = Settings(data_dir=tmp / "data")
+    settings.data_dir.mkdir(parents=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+    import_file(engine, jsonl, rejects_dir=tmp / "rejects", batch_size=2000, jobs=1)
+    bundled = settings.models_dir
+    if (CACHE / "models").exists():  # exported before (either way, not in the timing)
+        shutil.copytree(CACHE / "models", bundled, dirs_exist_ok=True)
+    encoders = {
+        "pytorch, 256 tokens (before)": Embedder(settings.embedding_model),
+        "settings (now)": embedder_for(settings),
+    }
+    found: dict[str, object] = {}
+    for label, embedder in encoders.items():
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM paper_embeddings")
+        embedder.encode(["warm up"] * 4)
+        res = embed_pending(engine, settings, embedder=embedder)
+        rate = res.embedded / res.seconds
+        hours = ARXIV_PAPERS / rate / 3600
+        found[label] = {"backend": embedder.document_backend, "per_s": rate, "arxiv_hours": hours}
+        print(
+            f"  {label:30s} {embedder.document_backend:32s} {rate:6.1f} papers/s, "
+            f"full arXiv ({ARXIV_PAPERS:,}) {hours:5.1f} h"
+        )
+    before, now = (found[k]["per_s"] for k in encoders)  # type: ignore[index]
+    found["speed-up"] = now / before
+    print(f"  speed-up {now / before:.2f}x on {os.cpu_count()} cores")
+    subprocess.run(["rm", "-rf", str(tmp)], check=False)
+    return found
+
+
 def encoder_floor(embedders: list[Embedder], sizes: list[int], queries: int) -> dict:
     """The query encoders alone on each size's floor queries: each ONNX Runtime graph, then
     PyTorch (each in its own loop, nothing else running); and how close each graph's
@@ -630,12 +674,18 @@ def main() -> None:
         "--encoder-only", action="store_true", help="only the query encoders on each size's queries"
     )
     parser.add_argument(
+        "--embed-only", type=int, default=0, help="only `paperfeed embed`: before and now"
+    )
+    parser.add_argument(
         "--import-only",
         action="store_true",
         help="only the import with the keyword index against raw Tantivy, each size",
     )
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",") if x]
+    if args.embed_only:
+        print(json.dumps(embed_speed(args.embed_only), indent=1))
+        return
     if args.import_only:
         found = {}
         for n in sizes:

@@ -134,7 +134,20 @@ class Settings(BaseSettings):
         description="How search embeds a query: onnx-int8 (the model exported once to ONNX "
         "Runtime in DATA_DIR/models and quantized to int8, checked against PyTorch; the "
         "float32 graph, then PyTorch, when it cannot be trusted), onnx (the float32 graph "
-        "only) or torch. Papers are always embedded with PyTorch.",
+        "only) or torch.",
+    )
+    document_encoder: str = Field(
+        default="onnx-int8",
+        description="How `paperfeed embed` embeds papers: onnx-int8, onnx or torch, as for "
+        "queries (the same graph, on every core, in batches of papers of like length).",
+    )
+    document_tokens: int = Field(
+        default=256,
+        ge=16,
+        le=512,
+        description="Tokens of a paper's title and abstract that its embedding reads. 128 "
+        "(the window all-MiniLM-L6-v2 was trained with) embeds 2.5x faster again but lowered "
+        "SciFact nDCG@10 by 0.01-0.03 (docs/benchmarks.md): for a first backfill, then 256.",
     )
     semantic_search: bool = Field(
         default=True,
@@ -207,7 +220,7 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'paperfeed.db').resolve()}"
 
-    @field_validator("query_encoder")
+    @field_validator("query_encoder", "document_encoder")
     @classmethod
     def _known_encoder(cls, value: str) -> str:
         if value not in QUERY_ENCODERS:

@@ -21,6 +21,8 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from paperfeed.config import Settings
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 MAX_TOKENS = 256
@@ -75,14 +77,31 @@ class Embedder:
     web worker thread serves a request builds and wakes a new pool each time (measured here:
     a 6 ms query embedding took 11-17 ms from a thread pool, 7 ms through one thread)."""
 
-    def __init__(self, name: str, onnx_folder: Path | None = None, int8: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        onnx_folder: Path | None = None,
+        int8: bool = False,
+        documents: str = "torch",
+        document_tokens: int = MAX_TOKENS,
+        onnx_queries: bool = True,
+    ) -> None:
         self.name = name
         self.model = load_model(name)
         self.dim = int(self.model.get_embedding_dimension())
         # queries through ONNX Runtime when a folder for the export is given (and it works);
         # int8: its quantized graph (onnx_query.INT8)
         self.query_encoder = (
-            _onnx_encoder(name, self.model, onnx_folder, int8) if onnx_folder else None
+            _onnx_encoder(name, self.model, onnx_folder, int8)
+            if onnx_folder and onnx_queries
+            else None
+        )
+        # papers too, when `documents` says onnx or onnx-int8: in batches, on every core
+        self.document_tokens = document_tokens
+        self.document_encoder = (
+            _onnx_encoder(name, self.model, onnx_folder, documents == "onnx-int8", documents=True)
+            if onnx_folder and documents.startswith("onnx")
+            else None
         )
         self._queries: OrderedDict[str, Future[NDArray[np.float32]]] = OrderedDict()
         self._queries_lock = threading.Lock()
@@ -92,7 +111,15 @@ class Embedder:
             return self._encode(texts, batch_size)
         return _EXECUTOR.submit(self._encode, texts, batch_size).result()
 
+    @property
+    def document_backend(self) -> str:
+        if self.document_encoder is None:
+            return f"pytorch, {self.model.max_seq_length} tokens"
+        return f"{self.document_encoder.backend}, {self.document_tokens} tokens"
+
     def _encode(self, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
+        if self.document_encoder is not None:
+            return self.document_encoder.encode_many(list(texts), self.document_tokens)
         with _LOCK:
             vectors = self.model.encode(
                 list(texts),
@@ -146,16 +173,33 @@ class Embedder:
 _ONNX: dict[str, Any] = {}
 
 
-def _onnx_encoder(name: str, model: Any, folder: Path, int8: bool) -> Any:
-    """One ONNX query encoder per model, graph kind and process (exported into `folder` if
-    missing); None where the model cannot be exported faithfully (queries: PyTorch)."""
+def _onnx_encoder(name: str, model: Any, folder: Path, int8: bool, documents: bool = False) -> Any:
+    """One ONNX encoder per model, graph kind, use and process (exported into `folder` if
+    missing); None where the model cannot be exported faithfully (then PyTorch).
+    documents: a session on every core (queries: the graph's own thread count)."""
     from paperfeed.search import onnx_query
 
-    key = f"{name}|{int8}"
+    key = f"{name}|{int8}|{documents}"
+    threads = (os.cpu_count() or 1) if documents else None
     with _LOCK:  # the export and its check use the PyTorch model: one user at a time
         if key not in _ONNX:
-            _ONNX[key] = onnx_query.load(model, name, model_location(name), folder, int8=int8)
+            _ONNX[key] = onnx_query.load(
+                model, name, model_location(name), folder, int8=int8, threads=threads
+            )
         return _ONNX[key]
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder the settings ask for (query and document encoders)."""
+    onnx = settings.query_encoder.startswith("onnx") or settings.document_encoder.startswith("onnx")
+    return Embedder(
+        settings.embedding_model,
+        onnx_folder=settings.models_dir if onnx else None,
+        int8=settings.query_encoder == "onnx-int8",
+        documents=settings.document_encoder,
+        document_tokens=settings.document_tokens,
+        onnx_queries=settings.query_encoder.startswith("onnx"),
+    )
 
 
 def to_bytes(vector: NDArray[np.float32]) -> bytes:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, select
 
 from paperfeed.db.engine import reader
-from paperfeed.search.embedder import Embedder
+from paperfeed.search.embedder import Embedder, embedder_for
 from paperfeed.search.indexing import (
     keyword_path,
     rebuild_keyword,
@@ -151,11 +151,7 @@ class SearchIndexes:
 
     def _load(self) -> None:
         try:
-            encoder = self.settings.query_encoder
-            onnx = self.settings.models_dir if encoder.startswith("onnx") else None
-            self._embedder = Embedder(
-                self.settings.embedding_model, onnx_folder=onnx, int8=encoder == "onnx-int8"
-            )
+            self._embedder = embedder_for(self.settings)
         except Exception:  # a wrong model name must not take search down
             log.exception("could not load the embedding model %s", self.settings.embedding_model)
             return

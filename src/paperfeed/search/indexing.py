@@ -26,7 +26,7 @@ from paperfeed.db.engine import reader
 from paperfeed.ingest.progress import Reporter, Silent
 from paperfeed.papers.models import Paper
 from paperfeed.papers.storage import storage_for
-from paperfeed.search.embedder import Embedder, from_bytes, paper_text, to_bytes
+from paperfeed.search.embedder import Embedder, embedder_for, from_bytes, paper_text, to_bytes
 from paperfeed.search.keyword import KeywordIndex, docs_from_rows
 from paperfeed.search.models import PaperEmbedding, SearchOutbox
 from paperfeed.search.vectors import VectorStore, add_vectors, new_index
@@ -232,7 +232,7 @@ def embed_pending(
             return added
 
         if total:
-            embedder = embedder or Embedder(model)
+            embedder = embedder or embedder_for(settings)
             reporter.start(f"embed ({model})", total)
             try:
                 result.embedded = _embed_batches(engine, embedder, total, reporter, publish)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXPORT_TIMEOUT = 600  # seconds
+DOCUMENT_BATCH = 32  # papers per run (64 measured no faster)
 PROBES = ("graph neural networks", "a", "Attention is all you need. " * 40)
 _POOLINGS = ("mean", "cls")
 
@@ -59,7 +60,8 @@ INT8 = Graph("onnxruntime-int8", "-int8", 1, 0.97)
 
 
 class OnnxQueryEncoder:
-    """Encodes one text at a time (ONNX Runtime sessions are safe to share across threads)."""
+    """Encodes one text at a time (ONNX Runtime sessions are safe to share across threads),
+    or many in batches (`encode_many`, for papers)."""
 
     def __init__(
         self, session: Any, tokenizer: Any, pooling: str, max_tokens: int, backend: str
@@ -83,6 +85,31 @@ class OnnxQueryEncoder:
             vector = (hidden[0] * mask).sum(0) / max(float(mask.sum()), 1e-9)
         vector = vector.astype(np.float32)
         return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+    def encode_many(
+        self, texts: list[str], max_tokens: int, batch_size: int = DOCUMENT_BATCH
+    ) -> NDArray[np.float32]:
+        """Vectors of many texts, read up to `max_tokens` tokens each: tokenized once,
+        sorted by length and run in batches of like length (little padding), mean-pooled
+        (the models `supported_pooling` lets through for documents pool by mean)."""
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        if not texts:
+            return out
+        tokens = self.tokenizer(list(texts), truncation=True, max_length=max_tokens)
+        order = np.argsort([len(ids) for ids in tokens["input_ids"]], kind="stable")
+        for start in range(0, len(texts), batch_size):
+            chosen = order[start : start + batch_size]
+            batch = self.tokenizer.pad(
+                {k: [tokens[k][i] for i in chosen] for k in tokens}, return_tensors="np"
+            )
+            hidden = self.session.run(None, {k: batch[k].astype(np.int64) for k in self.inputs})
+            mask = batch["attention_mask"].astype(np.float32)[:, :, None]
+            vectors = (hidden[0] * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
+            if out.shape[1] == 0:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            out[chosen] = vectors / norms
+        return out
 
 
 def supported_pooling(model: Any) -> str | None:
@@ -185,31 +212,45 @@ def agreement(encoder: OnnxQueryEncoder, model: Any) -> float:
 
 
 def load(
-    model: Any, name: str, location: str, folder: Path, *, int8: bool = False
+    model: Any,
+    name: str,
+    location: str,
+    folder: Path,
+    *,
+    int8: bool = False,
+    threads: int | None = None,
 ) -> OnnxQueryEncoder | None:
-    """The ONNX query encoder for model `name` (exported on first use), or None: PyTorch.
+    """The ONNX encoder for model `name` (exported on first use), or None: PyTorch.
 
-    int8: the quantized graph first, the float32 one when it cannot be trusted."""
+    int8: the quantized graph first, the float32 one when it cannot be trusted. threads:
+    ONNX Runtime's (default: the graph's own for queries; every core for documents)."""
     pooling = supported_pooling(model)
-    if pooling is None:
-        log.info("query encoder: PyTorch (this model's layout is not exported)")
+    if pooling is None or (threads is not None and pooling != "mean"):
+        log.info("ONNX encoder: not for this model's layout (PyTorch)")
         return None
     path = graph_path(folder, location)
     for graph in (INT8, FLOAT32) if int8 else (FLOAT32,):
-        encoder = _checked(model, name, pooling, path, graph_path(folder, location, graph), graph)
+        target = graph_path(folder, location, graph)
+        encoder = _checked(model, name, pooling, path, target, graph, threads)
         if encoder is not None:
             return encoder
     return None
 
 
 def _checked(
-    model: Any, name: str, pooling: str, source: Path, path: Path, graph: Graph
+    model: Any,
+    name: str,
+    pooling: str,
+    source: Path,
+    path: Path,
+    graph: Graph,
+    threads: int | None = None,
 ) -> OnnxQueryEncoder | None:
     """The encoder on `path` (made first if missing) if its vectors agree with PyTorch's."""
     try:
         if not path.exists():
             export_in_subprocess(name, source, path if path != source else None)
-        session = session_for(path, graph.threads)
+        session = session_for(path, threads or graph.threads)
         tokenizer, tokens = model.tokenizer, int(model.max_seq_length)
         encoder = OnnxQueryEncoder(session, tokenizer, pooling, tokens, graph.backend)
         agree = agreement(encoder, model)
