@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 import tantivy
 
-from paperfeed.search.query import STOPWORDS, Query
+from paperfeed.search.query import STOPWORDS, Query, required_phrases
 from paperfeed.search.speller import KNOWN, Vocabulary
 
 log = logging.getLogger(__name__)
@@ -208,8 +208,7 @@ class KeywordIndex:
         self.index.reload()
         searcher = self.index.searcher()
         if by_date:  # every word and phrase must match
-            strict = replace(query, phrases=[], required=[*query.required, *query.phrases])
-            built = self.build(strict, all_words=True, searcher=searcher)
+            built = self.build(required_phrases(query), all_words=True, searcher=searcher)
             if built is None:
                 return KeywordHits([], 0)
             kwargs: dict[str, Any] = {"order_by_field": "day", "count": True}
@@ -222,8 +221,7 @@ class KeywordIndex:
         ids = self._ids(searcher, searcher.search(built, limit=limit + offset))
         preferred: set[int] = set()
         if query.phrases:  # papers with the phrases first, then the rest
-            strict = replace(query, phrases=[], required=[*query.required, *query.phrases])
-            with_phrases = self.build(strict, searcher=searcher)
+            with_phrases = self.build(required_phrases(query), searcher=searcher)
             if with_phrases is not None:
                 first = self._ids(searcher, searcher.search(with_phrases, limit=limit + offset))
                 preferred = set(first)
