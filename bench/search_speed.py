@@ -491,17 +491,22 @@ def write_generic(jsonl: Path, papers: list[dict[str, object]]) -> None:
             )
 
 
-def pipeline_throughput(embedder: Embedder, n: int) -> dict:
-    """embed_pending on n real papers against model.encode of the same texts."""
-    papers = real_papers(n)
+def site_of_real_papers(n: int) -> tuple[Path, Settings, Engine, int]:
+    """A fresh SQLite site holding n real papers: its folder, settings, engine, papers."""
     tmp = Path(tempfile.mkdtemp(prefix="pf-embed-"))
     jsonl = tmp / "real.jsonl"
-    write_generic(jsonl, papers)
+    write_generic(jsonl, real_papers(n))
     settings = Settings(data_dir=tmp / "data")
     settings.data_dir.mkdir(parents=True)
     engine = make_engine(settings.sqlalchemy_url)
     upgrade(engine)
     summary = import_file(engine, jsonl, rejects_dir=tmp / "rejects", batch_size=2000, jobs=1)
+    return tmp, settings, engine, summary.counts.added
+
+
+def pipeline_throughput(embedder: Embedder, n: int) -> dict:
+    """embed_pending on n real papers against model.encode of the same texts."""
+    tmp, settings, engine, added = site_of_real_papers(n)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT title, abstract FROM papers ORDER BY id").all()
     texts = [paper_text(t, a) for t, a in rows]
@@ -513,7 +518,7 @@ def pipeline_throughput(embedder: Embedder, n: int) -> dict:
     res = embed_pending(engine, settings, embedder=embedder)
     ours = res.embedded / res.seconds
     print(
-        f"\nembedding {summary.counts.added:,} real papers: pipeline {ours:.1f}/s, "
+        f"\nembedding {added:,} real papers: pipeline {ours:.1f}/s, "
         f"model.encode {base:.1f}/s ({ours / base:.0%})"
     )
     subprocess.run(["rm", "-rf", str(tmp)], check=False)
@@ -530,17 +535,10 @@ ARXIV_PAPERS = 2_700_000  # the full arXiv backfill the projection is for
 
 def embed_speed(n: int) -> dict:
     """`paperfeed embed` (embed_pending) on n real papers, twice in this process: with
-    yesterday's encoder (PyTorch, 256 tokens) and with the settings' (ONNX Runtime int8,
-    128 tokens, batches of like length); papers/s, the ratio and the full-arXiv projection."""
-    papers = real_papers(n)
-    tmp = Path(tempfile.mkdtemp(prefix="pf-embed-"))
-    jsonl = tmp / "real.jsonl"
-    write_generic(jsonl, papers)
-    settings = Settings(data_dir=tmp / "data")
-    settings.data_dir.mkdir(parents=True)
-    engine = make_engine(settings.sqlalchemy_url)
-    upgrade(engine)
-    import_file(engine, jsonl, rejects_dir=tmp / "rejects", batch_size=2000, jobs=1)
+    the earlier encoder (PyTorch, 256 tokens) and with the settings' (ONNX Runtime int8,
+    PAPERFEED_DOCUMENT_TOKENS, batches of like length); papers/s, the ratio and the
+    full-arXiv projection."""
+    tmp, settings, engine, _added = site_of_real_papers(n)
     bundled = settings.models_dir
     if (CACHE / "models").exists():  # exported before (either way, not in the timing)
         shutil.copytree(CACHE / "models", bundled, dirs_exist_ok=True)
