@@ -38,3 +38,17 @@ def test_the_settings_choose_the_document_encoder(tmp_path: Path) -> None:
     texts = [long_text, TEXTS[1]]
     a, b = short.encode(texts), full.encode(texts)
     assert float(a[1] @ b[1]) > 0.99 and float(a[0] @ b[0]) < float(a[1] @ b[1]) - 0.01
+
+
+def test_a_searching_process_loads_no_document_encoder_and_torch_queries_stay_torch(
+    tmp_path: Path,
+) -> None:
+    embedder = embedder_for(Settings(data_dir=tmp_path, query_encoder="torch"))
+    query = embedder.encode_query("radar odometry in fog")
+    assert "document_encoder" not in vars(embedder)  # loaded with the first papers only
+    reference = load_model(DEFAULT_MODEL).encode(
+        ["radar odometry in fog"], normalize_embeddings=True
+    )
+    assert float(query @ reference[0]) > 0.99999  # PyTorch's own vector, not the int8 graph's
+    embedder.encode(["radar odometry in fog"])
+    assert embedder.document_backend.startswith("onnxruntime-int8")

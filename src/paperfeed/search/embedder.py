@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,12 +97,9 @@ class Embedder:
             else None
         )
         # papers too, when `documents` says onnx or onnx-int8: in batches, on every core
+        # (loaded on the first papers: a web process that only searches never loads it)
         self.document_tokens = document_tokens
-        self.document_encoder = (
-            _onnx_encoder(name, self.model, onnx_folder, documents == "onnx-int8", documents=True)
-            if onnx_folder and documents.startswith("onnx")
-            else None
-        )
+        self._documents = (onnx_folder, documents) if onnx_folder else None
         self._queries: OrderedDict[str, Future[NDArray[np.float32]]] = OrderedDict()
         self._queries_lock = threading.Lock()
 
@@ -110,6 +107,14 @@ class Embedder:
         if threading.current_thread() is _thread_of_executor():
             return self._encode(texts, batch_size)
         return _EXECUTOR.submit(self._encode, texts, batch_size).result()
+
+    @cached_property
+    def document_encoder(self) -> Any:
+        """The ONNX encoder papers are embedded with (None: PyTorch's model.encode)."""
+        if self._documents is None or not self._documents[1].startswith("onnx"):
+            return None
+        folder, kind = self._documents
+        return _onnx_encoder(self.name, self.model, folder, kind == "onnx-int8", documents=True)
 
     @property
     def document_backend(self) -> str:
@@ -120,6 +125,9 @@ class Embedder:
     def _encode(self, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
         if self.document_encoder is not None:
             return self.document_encoder.encode_many(list(texts), self.document_tokens)
+        return self._torch_encode(texts, batch_size)
+
+    def _torch_encode(self, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
         with _LOCK:
             vectors = self.model.encode(
                 list(texts),
@@ -165,7 +173,7 @@ class Embedder:
         if self.query_encoder is not None:
             vector = self.query_encoder.encode(text)
         else:
-            vector = self._encode([text], 1)[0]
+            vector = self._torch_encode([text], 1)[0]
         vector.setflags(write=False)
         return vector
 

@@ -125,8 +125,7 @@ def rebuild_keyword(engine: Engine, index: KeywordIndex, reporter: Reporter | No
         last_seq = conn.execute(select(func.max(SearchOutbox.seq))).scalar() or 0
         total = conn.execute(select(func.count()).select_from(Paper)).scalar_one()
     writer.delete_all_documents()
-    index.vocabulary.discard()
-    index.vocabulary.flush(reset=True)
+    index.vocabulary.reset()
     reporter.start("keyword index", total)
     done = 0
     try:

@@ -90,8 +90,8 @@ class OnnxQueryEncoder:
         self, texts: list[str], max_tokens: int, batch_size: int = DOCUMENT_BATCH
     ) -> NDArray[np.float32]:
         """Vectors of many texts, read up to `max_tokens` tokens each: tokenized once,
-        sorted by length and run in batches of like length (little padding), mean-pooled
-        (the models `supported_pooling` lets through for documents pool by mean)."""
+        sorted by length and run in batches of like length (little padding), pooled as
+        the model pools (padding left out of the mean)."""
         out = np.zeros((len(texts), 0), dtype=np.float32)
         if not texts:
             return out
@@ -103,8 +103,11 @@ class OnnxQueryEncoder:
                 {k: [tokens[k][i] for i in chosen] for k in tokens}, return_tensors="np"
             )
             hidden = self.session.run(None, {k: batch[k].astype(np.int64) for k in self.inputs})
-            mask = batch["attention_mask"].astype(np.float32)[:, :, None]
-            vectors = (hidden[0] * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
+            if self.pooling == "cls":
+                vectors = hidden[0][:, 0]
+            else:
+                mask = batch["attention_mask"].astype(np.float32)[:, :, None]
+                vectors = (hidden[0] * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
             if out.shape[1] == 0:
                 out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
             norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
@@ -225,7 +228,7 @@ def load(
     int8: the quantized graph first, the float32 one when it cannot be trusted. threads:
     ONNX Runtime's (default: the graph's own for queries; every core for documents)."""
     pooling = supported_pooling(model)
-    if pooling is None or (threads is not None and pooling != "mean"):
+    if pooling is None:
         log.info("ONNX encoder: not for this model's layout (PyTorch)")
         return None
     path = graph_path(folder, location)

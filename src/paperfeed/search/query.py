@@ -68,8 +68,7 @@ class Query:
     words: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)  # "…": ranked first when matched
     required: list[str] = field(default_factory=list)  # +"…": must match
-    typed: list[str] = field(default_factory=list)  # misspelt words, as typed (see `spelled`)
-    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, to)
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, to): `spelled`
     authors: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     since: date | None = None
@@ -81,6 +80,11 @@ class Query:
     def terms(self) -> list[str]:
         """The query's text: required phrases, phrases and words."""
         return [*self.required, *self.phrases, *self.words]
+
+    @property
+    def typed(self) -> list[str]:
+        """The misspelt words as typed (still looked for by keyword)."""
+        return [typed for typed, _to in self.corrections]
 
     @property
     def marks(self) -> tuple[str, ...]:
@@ -121,17 +125,12 @@ def parse_query(text: str) -> Query:
 
 
 def spelled(query: Query, corrections: dict[str, str]) -> Query:
-    """The query with misspelt words replaced by their corrections; the words as typed are
-    kept in `typed` (still looked for by keyword, so a paper that has them is found)."""
+    """The query with misspelt words replaced by their corrections; the words as typed stay
+    in `corrections` (still looked for by keyword, so a paper that has them is found)."""
     if not corrections:
         return query
     words = [corrections.get(w, w) for w in query.words]
-    return replace(
-        query,
-        words=words,
-        typed=[*query.typed, *corrections],
-        corrections=[*query.corrections, *corrections.items()],
-    )
+    return replace(query, words=words, corrections=[*query.corrections, *corrections.items()])
 
 
 def did_you_mean(text: str, corrections: Sequence[tuple[str, str]]) -> str:

@@ -94,6 +94,11 @@ class Vocabulary:
         self.pending.clear()
         self.papers = 0
 
+    def reset(self) -> None:
+        """Forget every count (the index was emptied)."""
+        self.discard()
+        self.flush(reset=True)
+
     def read(self) -> tuple[list[str], np.ndarray]:
         """The words the speller may correct to, and how many papers have each."""
         if not self.path.exists():
