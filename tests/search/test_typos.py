@@ -52,3 +52,13 @@ def test_a_misspelt_query_finds_what_the_spelt_one_finds(topical_client: TestCli
     assert page.status_code == 200
     assert "Did you mean" in page.text and "protein folding" in page.text
     assert "2608.10001" in page.text
+
+
+def test_the_did_you_mean_notice_keeps_hostile_text_inert(topical_client: TestClient) -> None:
+    topical_client.app.state.search.speller.get(wait=True)  # type: ignore[attr-defined]
+    hostile = 'protien "><script>alert(1)</script> javascript:alert(2)'
+    page = topical_client.get("/search", params={"q": hostile})
+    assert page.status_code == 200 and "Did you mean" in page.text
+    notice = page.text.split('class="notice did-you-mean"', 1)[1].split("</p>", 1)[0]
+    assert "<script>" not in notice and "&lt;script&gt;" in notice
+    assert 'href="/search?q=protein' in notice  # the link is the query, URL-encoded

@@ -70,6 +70,10 @@ def test_layout(engine: Engine, settings: Settings) -> None:
         desk.goto(f"{base}/papers/date/2026-08-04")
         gap = _box(desk, ".list-head")["top"] - _box(desk, ".site-header")["bottom"]
         assert gap >= 16, gap
+        # nothing drawn above the header (the icon symbols' <svg> once took 300 x 150 there)
+        assert _box(desk, ".site-header")["top"] == 0
+        icon = _box(desk, ".comments-link use")
+        assert icon["width"] > 0  # the comment icon still draws from its symbol
         fits = desk.evaluate(
             "() => { const i = document.querySelector('#search-box');"
             " const c = document.createElement('canvas').getContext('2d');"
