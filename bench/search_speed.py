@@ -67,7 +67,9 @@ from paperfeed.search.indexing import (  # noqa: E402
 )
 from paperfeed.search.keyword import TEXT_FIELDS, TITLE_WEIGHT, KeywordIndex, _schema  # noqa: E402
 from paperfeed.search.query import parse_query  # noqa: E402
+from paperfeed.search.speller import Speller, Vocabulary  # noqa: E402
 from paperfeed.search.vectors import VectorStore, new_index  # noqa: E402
+from search_quality import typod  # noqa: E402
 from synth import Generator, write_snapshot  # noqa: E402
 
 CACHE = HERE / ".cache"
@@ -186,7 +188,7 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     while time.time() < deadline:
         try:
             status = httpx.get(f"http://127.0.0.1:{port}/healthz/search", timeout=5).json()
-            if status["semantic"] == "ready":
+            if status["semantic"] == "ready" and status["speller"].startswith("ready"):
                 return proc
         except (httpx.HTTPError, ValueError):
             pass
@@ -316,12 +318,14 @@ def run_size(
     try:
         server_rss = int(Path(f"/proc/{proc.pid}/status").read_text().split("VmRSS:")[1].split()[0])
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            for phase, seed in (("as_built", n), ("files_cached", n + 2)):
+            for phase, seed in (("as_built", n), ("files_cached", n + 2), ("typos", n + 4)):
                 if phase == "files_cached":
                     read_mb = read_every_file(settings.data_dir)
                     print(f"  read the data folder once ({read_mb:,.0f} MB)")
                 times = phases[phase] = {k: [] for k in ("http", "kw_raw", "kw", "emb", "ann")}
                 queries = queries_for(args.queries + 20, seed=seed)
+                if phase == "typos":  # the same kind of queries, misspelt: the speller works
+                    queries = list(typod(dict(enumerate(queries))).values())
                 fresh = queries_for(args.queries, seed=seed + 1)  # no cache helps the floor
                 hits = []
                 for i, q in enumerate(queries):
@@ -369,6 +373,7 @@ def run_size(
         f"  PyTorch query embedding p50/p95 {pct(torch_t, 50):.2f}/{pct(torch_t, 95):.2f} ms;"
         f" ANN recall@10 {result['ann_recall_at_10_derived']:.3f}"
     )
+    result["speller"] = speller_figures(settings, queries_for(args.queries + 20, seed=n + 4))
     for phase, times in phases.items():
         result[phase] = floor_figures(times, embedder.query_backend)
         f = result[phase]
@@ -384,6 +389,36 @@ def run_size(
     engine.dispose()
     subprocess.run(["rm", "-rf", str(tmp)], check=False)
     return result
+
+
+def speller_figures(settings: Settings, queries: list[str]) -> dict[str, float]:
+    """The site's speller on its vocabulary: build time, words, memory, and what the typo'd
+    queries of the "typos" phase cost it (a query's words corrected in one call each)."""
+    rss = rss_mb()
+    t = time.perf_counter()
+    speller = Speller(*Vocabulary(keyword_path(settings)).read())
+    built = time.perf_counter() - t
+    grown = rss_mb() - rss
+    calls, corrected = [], 0
+    for q in typod(dict(enumerate(queries))).values():
+        words = parse_query(q).words
+        t = time.perf_counter()
+        corrected += len(speller.corrections(words))
+        calls.append(time.perf_counter() - t)
+    found = {
+        "words": len(speller.words),
+        "build_s": built,
+        "peak_rss_growth_mb": grown,
+        "corrections": corrected,
+        "per_query_p50_ms": pct(calls, 50),
+        "per_query_p95_ms": pct(calls, 95),
+    }
+    print(
+        f"  speller: {found['words']:,} words, built in {built:.1f} s (+{grown:.0f} MB);"
+        f" typo'd queries {pct(calls, 50):.2f}/{pct(calls, 95):.2f} ms p50/p95,"
+        f" {corrected} corrections"
+    )
+    return found
 
 
 def fresh_site(n: int, snap: Path) -> tuple[Path, Settings, Engine]:

@@ -137,6 +137,7 @@ class SearchIndexes:
             "model": self.settings.embedding_model,
             "query_encoder": self._embedder.query_backend if self._embedder else None,
             "semantic": semantic,
+            "speller": self.speller.status(),
         }
 
     def semantic_ready(self) -> bool:

@@ -248,6 +248,9 @@ class SpellerCache:
             log.exception("could not build the speller from %s", self.vocabulary.path)
         self._built_for = changed
 
-    def invalidate(self) -> None:
-        """The vocabulary changed in this process: check again on the next use."""
-        self._checked = 0.0
+    def status(self) -> str:
+        """For /healthz/search: 'ready (N words)', 'building' or 'no vocabulary yet'."""
+        speller = self.get()
+        if speller is not None:
+            return f"ready ({len(speller.words):,} words)"
+        return "building" if self.vocabulary.path.exists() else "no vocabulary yet"
