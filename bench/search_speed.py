@@ -33,6 +33,7 @@ import argparse
 import gzip
 import json
 import os
+import random
 import resource
 import shutil
 import signal
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,9 +69,9 @@ from paperfeed.search.indexing import (  # noqa: E402
 )
 from paperfeed.search.keyword import TEXT_FIELDS, TITLE_WEIGHT, KeywordIndex, _schema  # noqa: E402
 from paperfeed.search.query import parse_query  # noqa: E402
-from paperfeed.search.speller import Speller, Vocabulary  # noqa: E402
+from paperfeed.search.speller import Speller, Vocabulary, surface_words  # noqa: E402
 from paperfeed.search.vectors import VectorStore, new_index  # noqa: E402
-from search_quality import typod  # noqa: E402
+from search_quality import typo, typod  # noqa: E402
 from synth import Generator, write_snapshot  # noqa: E402
 
 CACHE = HERE / ".cache"
@@ -421,6 +423,43 @@ def speller_figures(settings: Settings, queries: list[str]) -> dict[str, float]:
     return found
 
 
+def big_vocabulary(words: int, queries: int) -> dict[str, float]:
+    """The speller on a vocabulary the size of a real million papers' (the synthetic
+    corpus has too few distinct words): the real cs.* papers' words, filled up to `words`
+    with made-up words of the same lengths (one edit apart from real ones: the hardest
+    case, many near neighbours); timed on typo'd real titles."""
+    rng = random.Random(3)
+    vocabulary: Counter[str] = Counter()
+    papers = real_papers(10**6)
+    for paper in papers:
+        vocabulary.update(surface_words(f"{paper['title']} {paper.get('summary', '')}"))
+    real_words = list(vocabulary)
+    while len(vocabulary) < words:
+        vocabulary[typo(rng.choice(real_words), rng)] += 2
+    names = list(vocabulary)
+    t = time.perf_counter()
+    speller = Speller(names, np.array([vocabulary[w] for w in names]))
+    built = time.perf_counter() - t
+    titles = {i: str(p["title"]) for i, p in enumerate(papers[:queries])}
+    calls, corrected = [], 0
+    for q in typod(titles).values():
+        words = parse_query(q).words
+        t = time.perf_counter()
+        corrected += len(speller.corrections(words))
+        calls.append(time.perf_counter() - t)
+    found = {
+        "words": len(names),
+        "real_words": len(real_words),
+        "build_s": built,
+        "per_query_p50_ms": pct(calls, 50),
+        "per_query_p95_ms": pct(calls, 95),
+        "per_query_max_ms": max(calls) * 1000,
+        "corrections": corrected,
+    }
+    print(json.dumps(found, indent=1))
+    return found
+
+
 def fresh_site(n: int, snap: Path) -> tuple[Path, Settings, Engine]:
     """A new data folder and SQLite database, and the snapshot of n papers if missing."""
     CACHE.mkdir(exist_ok=True)
@@ -707,6 +746,9 @@ def main() -> None:
         "--encoder-only", action="store_true", help="only the query encoders on each size's queries"
     )
     parser.add_argument(
+        "--speller-words", type=int, default=0, help="only the speller on a vocabulary this big"
+    )
+    parser.add_argument(
         "--embed-only", type=int, default=0, help="only `paperfeed embed`: before and now"
     )
     parser.add_argument(
@@ -716,6 +758,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",") if x]
+    if args.speller_words:
+        big_vocabulary(args.speller_words, args.queries)
+        return
     if args.embed_only:
         print(json.dumps(embed_speed(args.embed_only), indent=1))
         return

@@ -175,12 +175,18 @@ class Speller:
         cols = [self.columns[t] for t in set(_trigrams(low)) if t in self.columns]
         if not cols:
             return None
-        shared = np.asarray(self.matrix[:, cols].sum(axis=1)).ravel()
-        shared[np.abs(self.lengths - len(low)) > edits] = 0
-        top = np.argpartition(-shared, min(CANDIDATES, len(shared) - 1))[:CANDIDATES]
-        top = top[shared[top] > 0]
-        if not len(top):
+        # the words of these trigrams' postings, with how many of the trigrams each has
+        # (work in proportion to the postings, not to the vocabulary)
+        m = self.matrix
+        rows = np.concatenate([m.indices[m.indptr[c] : m.indptr[c + 1]] for c in cols])
+        found_rows, shared = np.unique(rows, return_counts=True)
+        near = np.abs(self.lengths[found_rows] - len(low)) <= edits
+        found_rows, shared = found_rows[near], shared[near]
+        if not len(found_rows):
             return None
+        if len(found_rows) > CANDIDATES:
+            found_rows = found_rows[np.argpartition(-shared, CANDIDATES)[:CANDIDATES]]
+        top = found_rows
         names = [self.words[i] for i in top]
         found = process.extract(
             low, names, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None
