@@ -44,6 +44,7 @@ def test_did_you_mean_rewrites_only_the_misspelt_words() -> None:
 
 def test_a_misspelt_query_finds_what_the_spelt_one_finds(topical_client: TestClient) -> None:
     topical_client.app.state.search.speller.get(wait=True)  # type: ignore[attr-defined]
+    assert topical_client.get("/healthz/search").json()["speller"].startswith("ready (")
     clean = topical_client.get("/search.json", params={"q": "radar odometry"}).json()
     typo = topical_client.get("/search.json", params={"q": "radr odometri"}).json()
     assert typo["papers"][0]["arxiv_id"] == clean["papers"][0]["arxiv_id"] == "2608.10005"
