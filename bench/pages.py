@@ -27,11 +27,13 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote_plus
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 CACHE = REPO / "bench" / ".cache"
+SEARCHES = 40_000  # distinct queries, half to each search row: few repeat within a row
 
 FLOOR_APP = """
 import os
@@ -146,7 +148,48 @@ def site_for(n: int) -> Path:
         print(f"building a site of {n:,} papers ...", flush=True)
         build_site(n, folder)
         shutil.copy(CACHE / "cookies.txt", folder / "cookies.txt")
+    if not (folder / "vectors.done").exists():
+        t = time.perf_counter()
+        add_vectors(folder)
+        (folder / "vectors.done").write_text("random unit vectors, seed 11\n")
+        print(f"  vectors stored and indexed in {time.perf_counter() - t:,.0f} s", flush=True)
     return folder
+
+
+def add_vectors(folder: Path) -> None:
+    """A vector for every paper so that search runs hybrid, as with `paperfeed embed`.
+    The synthetic texts mean nothing, so the vectors are random unit vectors (the hard case
+    for the ANN graph); the query embedding is the real model's, per query."""
+    import numpy as np
+
+    from paperfeed.config import Settings
+    from paperfeed.db.engine import make_engine
+    from paperfeed.db.migrate import upgrade
+    from paperfeed.search.embedder import to_bytes
+    from paperfeed.search.indexing import sync_vectors
+
+    settings = Settings(data_dir=folder / "data")
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade(engine)
+    rng = np.random.default_rng(11)
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM paper_embeddings")
+        stored = conn.exec_driver_sql("SELECT id, content_hash FROM papers ORDER BY id").all()
+        for s in range(0, len(stored), 20_000):
+            chunk = stored[s : s + 20_000]
+            vectors = rng.standard_normal((len(chunk), 384)).astype(np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            conn.exec_driver_sql(
+                "INSERT INTO paper_embeddings (paper_id, model, content_hash, vector, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (pid, settings.embedding_model, h, to_bytes(vectors[i]), now)
+                    for i, (pid, h) in enumerate(chunk)
+                ],
+            )
+    sync_vectors(engine, settings, rebuild=True)
+    engine.dispose()
 
 
 def free_port() -> int:
@@ -241,7 +284,11 @@ def _ms(value: str, unit: str) -> float:
 
 def page_paths(folder: Path) -> dict[str, list[str]]:
     """The URLs of each row: today's list, its week and month, trending, paper pages of the
-    latest day (where readers go), and the API."""
+    latest day (where readers go), the API, and search with distinct queries (2-3 words of
+    the corpus's own vocabulary, Zipf-drawn: each query embedded afresh, as a new query is)."""
+    from search_speed import queries_for
+
+    queries = queries_for(SEARCHES)
     db = sqlite3.connect(folder / "data" / "paperfeed.db")
     newest = db.execute("SELECT max(feed_date) FROM papers").fetchone()[0]
     day = datetime.fromisoformat(newest).date()
@@ -261,7 +308,24 @@ def page_paths(folder: Path) -> dict[str, list[str]]:
         f"paper pages ({len(ids)} of the day's)": [f"/papers/{i}" for i in ids],
         "/api/daily_papers": ["/api/daily_papers"],
         "/api/papers/{id}": [f"/api/papers/{i}" for i in ids],
+        "search page (hybrid)": [f"/search?q={quote_plus(q)}" for q in queries[: SEARCHES // 2]],
+        "/api/papers/search (hybrid)": [
+            f"/api/papers/search?q={quote_plus(q)}" for q in queries[SEARCHES // 2 :]
+        ],
     }
+
+
+def wait_semantic(port: int) -> None:
+    """Until every process answers search with the query encoder loaded (each has its own)."""
+    import httpx
+
+    deadline, ready = time.monotonic() + 300, 0
+    while ready < 20 and time.monotonic() < deadline:
+        status = httpx.get(f"http://127.0.0.1:{port}/healthz/search", timeout=30).json()
+        ready = ready + 1 if status.get("semantic") == "ready" else 0
+        time.sleep(0.1)
+    if ready < 20:
+        raise SystemExit("semantic search did not become ready")
 
 
 def timed_get(port: int, path: str, jar: list[str]) -> float:
@@ -290,7 +354,7 @@ def run_size(n: int, args: argparse.Namespace) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERFEED_")}
     env.update(
         PAPERFEED_DATA_DIR=str(work / "data"),
-        PAPERFEED_SEMANTIC_SEARCH="false",
+        PAPERFEED_SEMANTIC_SEARCH="true",
         PYTHONPATH=str(source / "src"),
     )
     port = free_port()
@@ -301,6 +365,7 @@ def run_size(n: int, args: argparse.Namespace) -> None:
     rows = []
     try:
         wait_up(port)
+        wait_semantic(port)
         paths = page_paths(work)
         size = body_bytes(port, "/papers")
         floor = measure_floor(size, args)

@@ -22,10 +22,12 @@ from paperfeed.community import views_accounts as account_views
 from paperfeed.community import views_papers as community_views
 from paperfeed.config import Settings
 from paperfeed.db.engine import make_engine, reader
+from paperfeed.db.kept import KeptConnection
 from paperfeed.digests import views as digest_views
 from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
 from paperfeed.pagecache.generation import GenerationReader
+from paperfeed.pagecache.members import MarksCache
 from paperfeed.pagecache.responses import ApiResponseCache
 from paperfeed.pagecache.store import PageCache
 from paperfeed.papers import views as paper_views
@@ -57,7 +59,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         await run_in_threadpool(indexes.start)
         yield
         await run_in_threadpool(app.state.outbox.close)
-        app.state.generation.close()
+        app.state.kept.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -75,8 +77,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.outbox = Outbox(mailer_for(settings))
     app.state.search = indexes
     app.state.for_you = ForYou(CandidateCache(engine, settings.embedding_model))
-    app.state.generation = GenerationReader(engine)
+    app.state.kept = KeptConnection(engine)  # per-request look-ups: generation, session
+    app.state.generation = GenerationReader(app.state.kept)
     app.state.pages = PageCache(settings.page_cache_mb * 1_000_000)
+    app.state.marks = MarksCache()
     app.add_middleware(ApiResponseCache)  # innermost: kept answers skip only the route
     app.add_middleware(AccountMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)

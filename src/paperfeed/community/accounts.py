@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
 from paperfeed.community import tokens
 from paperfeed.community.models import ROLES, ApiToken, EmailToken, LoginSession, User
@@ -38,6 +38,7 @@ class Account:
     display_name: str
     role: str
     verified: bool
+    marks_version: int = 0  # moves with each of their votes and saves
 
     @property
     def is_moderator(self) -> bool:
@@ -45,7 +46,14 @@ class Account:
 
 
 def _account(row: Any) -> Account:
-    return Account(row.id, row.email, row.display_name, row.role, row.email_verified_at is not None)
+    return Account(
+        row.id,
+        row.email,
+        row.display_name,
+        row.role,
+        row.email_verified_at is not None,
+        row.marks_version,
+    )
 
 
 def normalise_email(email: str) -> str:
@@ -164,12 +172,20 @@ def end_session(conn: Connection, raw: str) -> None:
     conn.execute(delete(sessions).where(sessions.c.token_hash == tokens.token_hash(raw)))
 
 
+# built once: asked on every request that carries a session cookie
+_SESSION_ACCOUNT = (
+    select(users)
+    .join(sessions, sessions.c.user_id == users.c.id)
+    .where(
+        sessions.c.token_hash == bindparam("token_hash"),
+        sessions.c.expires_at > bindparam("now", type_=sessions.c.expires_at.type),
+    )
+)
+
+
 def session_account(conn: Connection, raw: str, now: datetime) -> Account | None:
-    row = conn.execute(
-        select(users)
-        .join(sessions, sessions.c.user_id == users.c.id)
-        .where(sessions.c.token_hash == tokens.token_hash(raw), sessions.c.expires_at > now)
-    ).first()
+    found = {"token_hash": tokens.token_hash(raw), "now": now}
+    row = conn.execute(_SESSION_ACCOUNT, found).first()
     return _account(row) if row else None
 
 

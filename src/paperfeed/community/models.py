@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from paperfeed.db.base import Base, UTCDateTime
@@ -22,6 +22,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="user")
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # moved by a trigger on each of their votes and saves (pages cache a member's marks by it)
+    marks_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class LoginSession(Base):

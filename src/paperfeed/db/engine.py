@@ -51,8 +51,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         # Writers take the lock up front (no deadlock upgrading a read lock);
         # readers, marked with reader(), begin deferred and never block.
+        # A kept autocommit connection (db/kept.py) sets None: each statement stands alone.
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode is not None:
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -14,9 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
-from paperfeed.community.votes import voted_papers
+from paperfeed.pagecache.members import Marks, MarksCache, load_marks
 from paperfeed.pagecache.store import CSRF, Page
-from paperfeed.personal.library import saved_ids
 from paperfeed.web.deps import read_transaction
 
 TOGGLES = {"vote": "papers/_vote.html", "save": "papers/_save.html"}
@@ -64,10 +63,11 @@ async def cached_page(
         if generation is not None:
             page.generation = generation
             app.state.pages.put(full_key, page)
-    on: dict[str, set[str]] = {}
+    on: dict[str, frozenset[str]] = {}
     text: dict[str, str] = {}
     if account is not None:
-        on, text = await run_in_threadpool(_member_parts, request, page, fillers or {})
+        on = await _member_marks(request)
+        text = _member_text(request, page, fillers or {})
     html = page.fill(request.state.csrf, on, text)
     return HTMLResponse(html)
 
@@ -125,16 +125,25 @@ def _render_page(request: Request, render: Render) -> Page:
     return page
 
 
-def _member_parts(
-    request: Request, page: Page, fillers: dict[str, Filler]
-) -> tuple[dict[str, set[str]], dict[str, str]]:
+async def _member_marks(request: Request) -> dict[str, frozenset[str]]:
+    """The member's votes and saves: kept per member until their next vote or save."""
     account = request.state.account
+    kept: MarksCache = request.app.state.marks
+    marks = kept.get(account)
+    if marks is None:
+        marks = await run_in_threadpool(_load_marks, request)
+        kept.put(account.id, marks)
+    return {"vote": marks.voted, "save": marks.saved}
+
+
+def _load_marks(request: Request) -> Marks:
     with read_transaction(request) as conn:
-        voted = voted_papers(conn, account.id, page.papers)
-        saved = saved_ids(conn, account.id, page.papers)
+        return load_marks(conn, request.state.account)
+
+
+def _member_text(request: Request, page: Page, fillers: dict[str, Filler]) -> dict[str, str]:
     env = request.app.state.templates.env
     text = {"nav": env.get_template("_user_nav.html").render(request=request)}
     for kind, filler in fillers.items():
         text[kind] = filler(request, page.kept)
-    on = {"vote": {str(i) for i in voted}, "save": {str(i) for i in saved}}
-    return on, text
+    return text

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,7 @@ class Page:
         page.size = len(html) + sum(len(a) + len(b) for a, b in page.variants.values())
         return page
 
-    def fill(self, csrf: str, on: dict[str, set[str]], text: dict[str, str]) -> str:
+    def fill(self, csrf: str, on: Mapping[str, AbstractSet[str]], text: dict[str, str]) -> str:
         """The page for one visitor: toggles `on` where their key is in `on[kind]`, other
         holes from `text[kind]` (empty when absent), the CSRF token everywhere."""
         out: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path as FilePath
+from types import SimpleNamespace
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -17,10 +18,11 @@ from fastapi.responses import (
 from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
-from paperfeed.community.comments import thread
+from paperfeed.community.comments import CommentView, thread
 from paperfeed.community.submissions import submission_of
 from paperfeed.community.votes import vote_count
 from paperfeed.pagecache.serve import Rendered, cached_page
+from paperfeed.pagecache.store import CSRF
 from paperfeed.papers import periods, queries, thumbnails
 from paperfeed.papers.bibtex import MEDIA_TYPE as BIBTEX
 from paperfeed.papers.bibtex import bibtex_entry, bibtex_file
@@ -165,7 +167,12 @@ async def paper_page(request: Request, arxiv_id: str) -> Response:
             "bibtex": bibtex_entry(row),
             "page_title": tex_as_text(row["title"]),
         }
-        kept = {"paper": row, "comments": comments}
+        kept = {
+            "paper": row,
+            "comments": comments,
+            "commenters": _commenters(comments),
+            "comment_views": {},
+        }
         return Rendered("papers/paper.html", context, papers=[row], keep=kept)
 
     key = ("paper", parsed.base, parsed.version, flash, vectors)
@@ -174,9 +181,28 @@ async def paper_page(request: Request, arxiv_id: str) -> Response:
 
 def _member_comments(request: Request, kept: dict[str, Any]) -> str:
     """The discussion as this member sees it: their own comments' edit and delete, a
-    moderator's hide, the reply and comment forms."""
-    template = request.app.state.templates.env.get_template("community/_comments.html")
-    return str(template.render(request=request, paper=kept["paper"], comments=kept["comments"]))
+    moderator's hide, the reply and comment forms. Kept with the page per kind of member
+    (only members who wrote here see it differently; the CSRF token is a mark filled later)."""
+    me = request.state.account
+    own = me.id if me.id in kept["commenters"] else None
+    key = (own, me.is_moderator, me.verified)
+    done: dict[tuple[object, ...], str] = kept["comment_views"]
+    html = done.get(key)
+    if html is None:
+        template = request.app.state.templates.env.get_template("community/_comments.html")
+        shell = SimpleNamespace(state=SimpleNamespace(account=me, csrf=CSRF))
+        html = str(template.render(request=shell, paper=kept["paper"], comments=kept["comments"]))
+        done[key] = html
+    return html
+
+
+def _commenters(comments: list[CommentView]) -> set[int]:
+    found: set[int] = set()
+    for c in comments:
+        if c.user_id is not None:
+            found.add(c.user_id)
+        found |= _commenters(c.replies)
+    return found
 
 
 def _stored_paper(conn: Connection, base: str) -> dict[str, Any]:

@@ -29,8 +29,10 @@ class AccountMiddleware:
             request.state.account = None
             raw = request.cookies.get(COOKIE)
             if raw and not scope["path"].startswith("/static/"):
-                with request.app.state.read_engine.begin() as conn:
-                    request.state.account = session_account(conn, raw, now_utc())
+                now = now_utc()
+                request.state.account = request.app.state.kept.run(
+                    lambda conn: session_account(conn, raw, now)
+                )
         await self.app(scope, receive, send)
 
 
