@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 CACHE = REPO / "bench" / ".cache"
+WARM = 100  # URLs of a row requested before it (all of a page row's; a few searches)
 SEARCHES = 40_000  # distinct queries, half to each search row: few repeat within a row
 
 FLOOR_APP = """
@@ -316,13 +317,15 @@ def page_paths(folder: Path) -> dict[str, list[str]]:
 
 
 def wait_semantic(port: int) -> None:
-    """Until every process answers search with the query encoder loaded (each has its own)."""
+    """Until every process answers search with the query encoder loaded and its speller
+    built (each process has its own; both are made in the background after start)."""
     import httpx
 
     deadline, ready = time.monotonic() + 300, 0
     while ready < 20 and time.monotonic() < deadline:
         status = httpx.get(f"http://127.0.0.1:{port}/healthz/search", timeout=30).json()
-        ready = ready + 1 if status.get("semantic") == "ready" else 0
+        done = status.get("semantic") == "ready" and status["speller"].startswith("ready")
+        ready = ready + 1 if done else 0
         time.sleep(0.1)
     if ready < 20:
         raise SystemExit("semantic search did not become ready")
@@ -383,7 +386,7 @@ def run_size(n: int, args: argparse.Namespace) -> None:
                     continue
                 alone = timed_get(port, urls[0], jar)  # one request alone: rendered afresh
                 if not args.source:  # each process renders each page once before wrk
-                    for url in urls * 3:
+                    for url in urls[:WARM] * 3:  # (searches: a few, to load what they use)
                         timed_get(port, url, jar)
                 before = rss_mb(server)
                 r = wrk(port, urls, jar, args.duration)

@@ -49,15 +49,21 @@ from paperfeed.web.templating import TEMPLATES, make_templates
 STATIC = TEMPLATES.parent / "static"
 
 
-def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
-    """Build the app; the caller owns `settings` (and may hand in an engine to share)."""
+def create_app(
+    settings: Settings, engine: Engine | None = None, *, follow: bool = False
+) -> FastAPI:
+    """Build the app; the caller owns `settings` (and may hand in an engine to share).
+    follow: keep this host's search indexes current in the background (`paperfeed serve`)."""
     engine = engine or make_engine(settings.sqlalchemy_url)
     indexes = SearchIndexes(settings, engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(indexes.start)
+        if follow:
+            indexes.follow()
         yield
+        indexes.stop()
         await run_in_threadpool(app.state.outbox.close)
         app.state.kept.close()
 
@@ -132,4 +138,4 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 def app_from_environment() -> FastAPI:
     """The app with settings from the environment: what each process of
     `paperfeed serve --workers N` builds (the schema was migrated before they started)."""
-    return create_app(Settings())
+    return create_app(Settings(), follow=True)

@@ -154,7 +154,7 @@ def _serve(settings: Settings, engine: Engine, listening: socket.socket) -> None
         fail(str(exc))
     host, port = listening.getsockname()[:2]
     console.print(f"paperfeed is at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops it)")
-    config = uvicorn.Config(create_app(settings, engine), **UVICORN_OPTIONS)
+    config = uvicorn.Config(create_app(settings, engine, follow=True), **UVICORN_OPTIONS)
     uvicorn.Server(config).run(sockets=[listening])
 
 

@@ -66,6 +66,15 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="DEFERRED")
 
 
+def in_sequence(conn: Connection, sequence: str) -> None:
+    """Make this transaction's rows of `sequence` (a table whose growing id other hosts
+    follow with a cursor) visible in id order: on PostgreSQL a lock held to the commit, taken
+    before the ids are drawn, so no cursor passes an id that commits later. SQLite has one
+    writer at a time already."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (sequence,))
+
+
 def insert_for(conn: Connection, table: Table) -> Any:
     """An INSERT for the connection's dialect, which knows ON CONFLICT DO NOTHING/UPDATE."""
     return (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)

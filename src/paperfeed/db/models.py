@@ -11,7 +11,8 @@ from paperfeed.community.models import (
     Vote,
 )
 from paperfeed.db.base import Base
-from paperfeed.digests.models import Delivery, Subscription
+from paperfeed.digests.models import Delivery, DigestMark, Subscription
+from paperfeed.fleet.models import JobRun
 from paperfeed.ingest.models import Checkpoint
 from paperfeed.pagecache.models import SiteGeneration
 from paperfeed.papers.models import Paper
@@ -23,7 +24,7 @@ from paperfeed.personal.models import (
     Mute,
     NotInterested,
 )
-from paperfeed.search.models import PaperEmbedding, SearchOutbox
+from paperfeed.search.models import OutboxHorizon, PaperEmbedding, SearchOutbox
 
 __all__ = [
     "ApiToken",
@@ -33,12 +34,15 @@ __all__ = [
     "CollectionPaper",
     "Comment",
     "Delivery",
+    "DigestMark",
     "EmailToken",
     "Follow",
+    "JobRun",
     "LibraryItem",
     "LoginSession",
     "Mute",
     "NotInterested",
+    "OutboxHorizon",
     "Paper",
     "PaperEmbedding",
     "RepoStars",

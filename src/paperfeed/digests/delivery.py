@@ -7,15 +7,15 @@
 2. send_pending: claim a batch of pending rows with a conditional UPDATE (status pending ->
    sending, with this batch's claim token); only the rows this token holds are sent, over
    one SMTP connection. Per message: renew the claim (only if still ours), transmit all but
-   the end mark, append the id to the batch's journal (journal.py), send the end mark, read
+   the end mark, commit the id to the batch's journal (journal.py), send the end mark, read
    the reply, commit "sent". 4xx or a refused or lost connection: back to pending with
    backoff; 5xx: failed, and the address suspended after repeated refusals.
 3. A claim older than the lease belongs to a sender that died: the ids its journal holds
    are sent (their end mark went out); the others never got their end mark, so the server
    discarded them, and they go back to pending to be sent again.
-What remains: a sender killed in the microseconds between the journal append and the end
-mark loses that digest (counted sent); a sender whose journal is on another machine (the
-Redis, several-hosts setup) and that dies between end mark and commit sends it twice.
+   The journal is a table: a sender on any host recovers any dead sender's batch.
+What remains: a sender killed between the journal's commit and the end mark loses that
+digest (counted sent).
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def release_stale(engine: Engine, settings: Settings, now: datetime) -> int:
         rows = conn.execute(select(d.id, d.claimed_by).where(*stale)).all()
         tokens = {t for _, t in rows if t}
         for token in tokens:
-            sent = marked(settings.data_dir, token) & {i for i, t in rows if t == token}
+            sent = marked(conn, token) & {i for i, t in rows if t == token}
             if sent:
                 conn.execute(
                     update(deliveries)
@@ -177,8 +177,8 @@ def release_stale(engine: Engine, settings: Settings, now: datetime) -> int:
             ).rowcount
             or 0
         )
-    for token in tokens:
-        forget(settings.data_dir, token)
+        for token in tokens:  # settled with the rows, in the same transaction
+            forget(conn, token)
     return released
 
 
@@ -252,7 +252,7 @@ class _Batch:
     ) -> None:
         self.engine, self.settings, self.transport = engine, settings, transport
         self.clock, self.token = clock, token
-        self.journal = Journal(settings.data_dir, token)
+        self.journal = Journal(engine, token)
         self.result = SendResult()
         self.sent: list[tuple[int, int, int]] = []  # (delivery id, subscription id, papers)
         self.renewed = clock()

@@ -1,53 +1,55 @@
-"""The end-mark journal: one small append per digest, just before its final "." goes out.
+"""The end-mark journal: one small row per digest, committed just before its final "."
+goes out, in the database every sender shares.
 
-A write to a file survives the death of the process that made it (it is in the kernel, not
-in the process), and costs a few microseconds, where a database commit costs a round trip.
-So a sender killed between sending a digest's end mark and committing "sent" leaves the
-proof in its journal, and recovery marks that digest sent instead of sending it again.
-One journal per claim token (one batch of one worker), deleted once the batch is settled.
+A sender killed between sending a digest's end mark and committing "sent" leaves the proof
+here, and recovery (any sender, on any host) marks that digest sent instead of sending it
+again. The row is written on a connection of its own in autocommit (one statement, no
+transaction held open beside the batch's). One set of rows per claim token (one batch of
+one worker), deleted once the batch is settled.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from pathlib import Path
+from typing import cast
 
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+from sqlalchemy import Connection, Engine, Table, delete, insert, select
+
+from paperfeed.digests.models import DigestMark
+
+marks = cast(Table, DigestMark.__table__)
 
 
-def folder(data_dir: Path) -> Path:
-    return data_dir / "digest-journal"
+def _autocommit(engine: Engine) -> Connection:
+    return engine.execution_options(isolation_level="AUTOCOMMIT", sqlite_begin=None).connect()
 
 
 class Journal:
-    def __init__(self, data_dir: Path, token: str) -> None:
-        path = folder(data_dir)
-        path.mkdir(parents=True, exist_ok=True)
-        self.path = path / f"{token}.log"
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    def __init__(self, engine: Engine, token: str) -> None:
+        self.engine, self.token = engine, token
+        self._conn: Connection | None = None
 
     def mark(self, delivery_id: int) -> None:
-        os.write(self._fd, f"{delivery_id}\n".encode())
+        """Committed when this returns: from here on, a crash counts the digest as sent."""
+        if self._conn is None:
+            self._conn = _autocommit(self.engine)
+        self._conn.execute(insert(marks).values(token=self.token, delivery_id=delivery_id))
 
     def close(self, remove: bool) -> None:
-        os.close(self._fd)
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
         if remove:
-            self.path.unlink(missing_ok=True)
+            with self.engine.begin() as conn:
+                forget(conn, self.token)
 
 
-def marked(data_dir: Path, token: str | None) -> set[int]:
-    """Delivery ids whose end mark the batch `token` sent (empty when its journal is not
-    on this machine: then recovery sends again, as without a journal)."""
-    if not token or not _TOKEN.match(token):
+def marked(conn: Connection, token: str | None) -> set[int]:
+    """Delivery ids whose end mark the batch `token` sent."""
+    if not token:
         return set()
-    try:
-        text = (folder(data_dir) / f"{token}.log").read_text()
-    except OSError:
-        return set()
-    return {int(x) for x in text.split() if x.isdigit()}
+    found = conn.execute(select(marks.c.delivery_id).where(marks.c.token == token))
+    return set(found.scalars())
 
 
-def forget(data_dir: Path, token: str) -> None:
-    if _TOKEN.match(token):
-        (folder(data_dir) / f"{token}.log").unlink(missing_ok=True)
+def forget(conn: Connection, token: str) -> None:
+    conn.execute(delete(marks).where(marks.c.token == token))

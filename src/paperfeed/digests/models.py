@@ -61,3 +61,12 @@ class Delivery(Base):
     papers: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DigestMark(Base):
+    """The end-mark journal (journal.py): the batch `token` sent this delivery's end mark."""
+
+    __tablename__ = "digest_marks"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(Integer, primary_key=True)

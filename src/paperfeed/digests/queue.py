@@ -4,17 +4,23 @@
 Periodic tasks: every minute, plan the digests that are due and send what is pending;
 every five minutes, index new papers for keyword search and embed them for semantic
 search; every hour at :17, harvest the configured categories. Each task is idempotent and
-keeps its state in the database, so a task killed half-way is simply run again.
+keeps its state in the database, so a task killed half-way is simply run again. However
+many workers run, each task runs once per period (fleet/periods.py: a claimed row per job
+and period); only keeping a host's own keyword index current runs on every worker.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
+
+from paperfeed.fleet.periods import Period, once_per_period
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -46,19 +52,20 @@ def make_queue(settings: Settings) -> Queue:
 
     @huey.periodic_task(crontab(minute="*"), name="digests")
     def digests() -> None:
-        run_digests(settings)
+        once(settings, "digests", run_digests)
 
     @huey.periodic_task(crontab(minute="*/5"), name="search-indexes")
     def search_indexes() -> None:
-        run_indexing(settings)
+        run_keyword(settings)  # this host's own index (digest topics search it)
+        once(settings, "search-indexes", run_indexing)
 
     @huey.periodic_task(crontab(minute="17"), name="harvest")
     def harvest() -> None:
-        run_harvest(settings)
+        once(settings, "harvest", run_harvest)
 
     @huey.periodic_task(crontab(minute="*/10"), name="thumbnails")
     def thumbnails() -> None:
-        run_thumbnails(settings)
+        once(settings, "thumbnails", run_thumbnails)
 
     return Queue(
         huey,
@@ -69,6 +76,23 @@ def make_queue(settings: Settings) -> Queue:
             "thumbnails": thumbnails,
         },
     )
+
+
+# each job's period (as its crontab above) and how long one run may take before another
+# worker may start the job again (a worker that died mid-run)
+PERIODS = {
+    "digests": Period(1, timedelta(minutes=15)),
+    "search-indexes": Period(5, timedelta(hours=2)),
+    "harvest": Period(60, timedelta(hours=3)),
+    "thumbnails": Period(10, timedelta(minutes=30)),
+}
+
+
+def once(settings: Settings, name: str, job: Callable[[Settings], None]) -> None:
+    """Run `job` unless another worker has this period's run (however many workers tick)."""
+    with once_per_period(_engine(settings.sqlalchemy_url), name, PERIODS[name]) as mine:
+        if mine:
+            job(settings)
 
 
 @lru_cache(maxsize=4)
@@ -96,21 +120,33 @@ def run_digests(settings: Settings) -> None:
     from paperfeed.search.keyword import KeywordIndex
 
     engine = _engine(settings.sqlalchemy_url)
+    run_keyword(settings)  # topics are searched on this host's index
     planned = plan_due(engine)
     result = send_pending(engine, settings, keyword=KeywordIndex(keyword_path(settings)))
     if planned or result.sent or result.failed or result.retried:
         log.info("digests: %d planned, %s", planned, result)
 
 
-def run_indexing(settings: Settings) -> None:
-    from paperfeed.search.indexing import embed_pending, keyword_path, sync_keyword
+def run_keyword(settings: Settings) -> None:
+    """Bring this host's keyword index up to the papers table (every worker, every pass)."""
+    from paperfeed.search.indexing import keyword_path, sync_keyword
     from paperfeed.search.keyword import IndexBusy, KeywordIndex
 
-    engine = _engine(settings.sqlalchemy_url)
     try:
-        sync_keyword(engine, KeywordIndex(keyword_path(settings)))
+        sync_keyword(_engine(settings.sqlalchemy_url), KeywordIndex(keyword_path(settings)))
     except IndexBusy:
         log.info("keyword index busy; next run")
+
+
+def run_indexing(settings: Settings) -> None:
+    """Embed new papers (into the database, for every host) and prune the change sequence:
+    once per period for the whole fleet."""
+    from paperfeed.search.indexing import embed_pending, prune_outbox
+
+    engine = _engine(settings.sqlalchemy_url)
+    pruned = prune_outbox(engine)
+    if pruned:
+        log.info("search outbox: %d old rows pruned", pruned)
     if settings.semantic_search:
         embed_pending(engine, settings)
 

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from paperfeed.db.engine import in_sequence
 from paperfeed.papers.storage import (
     COL,
     EXISTING_COLUMNS,
@@ -97,6 +98,7 @@ def upsert_rows(conn: Connection, rows: Sequence[Row], *, now: datetime | None =
         conn.exec_driver_sql(storage.update_sql, updates)
     if inserts or updates:  # queued for the keyword index, in this same transaction
         changed = [(r[_ID],) for r in inserts] + [(a,) for a in updated_ids]
+        in_sequence(conn, "search_outbox")  # every host's keyword index follows its seq
         conn.exec_driver_sql(storage.outbox_sql, changed)
     counts.added += len(inserts)
     counts.updated += len(updates)

@@ -6,15 +6,19 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Select, func, select
 
 from paperfeed.db.engine import reader
+from paperfeed.papers.models import Paper
 from paperfeed.search.embedder import Embedder, embedder_for
 from paperfeed.search.indexing import (
+    host_lock,
     keyword_path,
+    must_rebuild,
     rebuild_keyword,
     sync_keyword,
     sync_vectors,
@@ -29,7 +33,12 @@ if TYPE_CHECKING:
     from paperfeed.config import Settings
 
 log = logging.getLogger(__name__)
-_QUEUED = select(SearchOutbox.seq).limit(1)
+INLINE_REBUILD = 20_000  # papers: a new host's index built before serving (~1 s), or after
+FOLLOW_EVERY = 5.0  # seconds between a serving process's passes over the change sequences
+
+
+def _queued(cursor: int) -> Select[int]:
+    return select(SearchOutbox.seq).where(SearchOutbox.seq > cursor).limit(1)
 
 
 class SearchIndexes:
@@ -43,15 +52,19 @@ class SearchIndexes:
         self._loading: threading.Thread | None = None
         self._lock = threading.Lock()
         self._repairs: dict[str, threading.Thread] = {}
+        self._stop = threading.Event()
+        self._behind_since: float | None = None  # when a pass first found papers to index
 
     def start(self) -> None:
         """On start-up: catch the keyword index up (rebuild it, in the background, if it was
         found damaged); rebuild a damaged vector index in the background; load the model
         if there are vectors."""
-        if self.keyword.needs_rebuild:
+        if self.keyword.needs_rebuild or (
+            must_rebuild(self.engine, self.keyword) and self._papers() > INLINE_REBUILD
+        ):  # damaged; or a new host, or one behind the horizon, of a big site
             self._repair_in_background("keyword", self._rebuild_keyword)
         else:
-            self.refresh()
+            self.refresh()  # a small site's new host is built here, before serving
         self.speller.get()  # built in the background
         if not self.settings.semantic_search:
             return
@@ -59,6 +72,10 @@ class SearchIndexes:
             self._load_in_background()
         elif self.vectors.damage:
             self._repair_in_background("vectors", self._rebuild_vectors)
+
+    def _papers(self) -> int:
+        with reader(self.engine).connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(Paper)).scalar_one())
 
     def _repair_in_background(self, what: str, work: Callable[[], object]) -> None:
         thread = threading.Thread(target=work, name=f"rebuild-{what}", daemon=True)
@@ -88,23 +105,56 @@ class SearchIndexes:
 
         `conn`: the request's own connection, for the check (one indexed look-up; a
         connection of its own costs a pool checkout and a transaction on every search)."""
-        if conn is not None:
-            queued = conn.execute(_QUEUED).first()
-        else:
+        cursor = self.keyword.cursor()
+        queued: object = True  # no cursor yet: sync_keyword decides (a pass or a build)
+        if cursor is not None and conn is not None:
+            queued = conn.execute(_queued(cursor)).first()
+        elif cursor is not None:
             with reader(self.engine).connect() as own:
-                queued = own.execute(_QUEUED).first()
+                queued = own.execute(_queued(cursor)).first()
         if self.repairing("keyword"):
             return
         if self.keyword.needs_rebuild:  # found damaged (by this or another process)
             self._repair_in_background("keyword", self._rebuild_keyword)
             return
         if queued is None:
+            self._behind_since = None
             return
+        if self._behind_since is None:
+            self._behind_since = time.monotonic()
         with self._lock:
             try:
                 sync_keyword(self.engine, self.keyword)
+                self._behind_since = None
             except IndexBusy:
                 log.info("keyword index busy in another process; serving it as it is")
+
+    # -- following the database (each host keeps its own indexes) -------------------------
+    def follow(self, every: float = FOLLOW_EVERY) -> None:
+        """Keep this host's indexes current in the background: papers written by any process
+        into the keyword index, embeddings made by any worker into the vector index."""
+        threading.Thread(target=self._follow, args=(every,), name="follow", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _follow(self, every: float) -> None:
+        while not self._stop.wait(every):
+            try:
+                self.refresh()
+                if self.settings.semantic_search and not self.repairing("vectors"):
+                    with host_lock(vectors_path(self.settings)) as mine:
+                        if mine:
+                            sync_vectors(self.engine, self.settings)
+                    if len(self.vectors) and self._embedder is None:
+                        self._load_in_background()
+            except Exception:  # the database away for a moment: the next pass tries again
+                log.warning("following the database's changes failed", exc_info=True)
+
+    def lag_seconds(self) -> float:
+        """How long the keyword index has known of papers it does not hold yet (0: none)."""
+        since = self._behind_since
+        return 0.0 if since is None else time.monotonic() - since
 
     def embedder(self, wait: bool = False) -> Embedder | None:
         """The query embedder, or None while it loads (or when semantic search is off)."""
@@ -130,9 +180,13 @@ class SearchIndexes:
         if self.keyword.needs_rebuild:
             keyword = "rebuilding: the index was damaged"
             keyword += f" ({self.keyword.damage})" if self.keyword.damage else ""
+        if self.repairing("keyword"):
+            keyword = "building from the database (search answers from what it holds)"
         return {
             "keyword": keyword,
             "keyword_documents": self.keyword.num_docs(),
+            "keyword_cursor": self.keyword.cursor(),
+            "lag_seconds": round(self.lag_seconds(), 1),
             "vectors": vectors,
             "model": self.settings.embedding_model,
             "query_encoder": self._embedder.query_backend if self._embedder else None,

@@ -1,10 +1,12 @@
 """Keeping the derived search indexes up to date with the papers table, and rebuilding them.
 
-Keyword index: fed from the search_outbox queue (written with every paper), one Tantivy
-commit per pass, queue rows deleted after the commit; a crash in between re-indexes a few
-papers (delete-then-add by id: harmless). Embeddings: papers without a current embedding
-for the model are encoded in batches, one transaction per batch; the vector index then
-takes every embedding row newer than the last one it holds.
+Keyword index: follows the search_outbox change sequence (a row with every paper written)
+with its own cursor, kept in the index folder and saved after each Tantivy commit (a crash
+in between re-indexes a few papers: delete-then-add by id, harmless). Nothing is consumed:
+every host's index follows the same sequence; old rows are pruned below a horizon, and an
+index behind it (or new and empty) is rebuilt from the papers table. Embeddings: papers
+without a current embedding for the model are encoded in batches, one transaction per
+batch; the vector index then takes every embedding row newer than the last one it holds.
 """
 
 from __future__ import annotations
@@ -13,22 +15,22 @@ import fcntl
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
-from paperfeed.db.engine import reader
+from paperfeed.db.engine import in_sequence, insert_for, reader
 from paperfeed.ingest.progress import Reporter, Silent
 from paperfeed.papers.models import Paper
 from paperfeed.papers.storage import storage_for
 from paperfeed.search.embedder import Embedder, embedder_for, from_bytes, paper_text, to_bytes
 from paperfeed.search.keyword import KeywordIndex, docs_from_rows
-from paperfeed.search.models import PaperEmbedding, SearchOutbox
+from paperfeed.search.models import OutboxHorizon, PaperEmbedding, SearchOutbox
 from paperfeed.search.vectors import VectorStore, add_vectors, new_index
 
 if TYPE_CHECKING:
@@ -58,28 +60,57 @@ def vectors_path(settings: Settings) -> Path:
 
 
 # -- keyword index -----------------------------------------------------------------------
-def outbox_pending(engine: Engine) -> int:
+HORIZON = cast(Table, OutboxHorizon.__table__)
+OUTBOX_RETAIN = 1_000_000  # outbox rows kept: a host further behind rebuilds its index
+
+
+def outbox_pending(engine: Engine, after: int = 0) -> int:
     with reader(engine).connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(SearchOutbox)).scalar_one())
+        return int(
+            conn.execute(
+                select(func.count()).select_from(SearchOutbox).where(SearchOutbox.seq > after)
+            ).scalar_one()
+        )
+
+
+def must_rebuild(engine: Engine, index: KeywordIndex) -> bool:
+    """Whether the index cannot catch up through the outbox: found damaged; new or wiped
+    (empty, no cursor) while papers exist; or behind the pruned horizon."""
+    if index.needs_rebuild:
+        return True
+    cursor = index.cursor()
+    with reader(engine).connect() as conn:
+        if cursor is None:
+            return (
+                index.num_docs() == 0
+                and conn.execute(select(Paper.id).limit(1)).first() is not None
+            )
+        horizon = conn.execute(select(OutboxHorizon.pruned_through)).scalar() or 0
+    return cursor < horizon
 
 
 def sync_keyword(
     engine: Engine, index: KeywordIndex, *, wait: float = 0.0, reporter: Reporter | None = None
 ) -> int:
-    """Index every queued paper; returns how many. Raises IndexBusy when another process
-    holds the writer for longer than `wait` seconds."""
+    """Index every paper written since the index's cursor; returns how many. Raises
+    IndexBusy when another process holds the writer for longer than `wait` seconds."""
     reporter = reporter or Silent()
-    if index.needs_rebuild:  # found damaged and started afresh: every paper, not the queue
+    if must_rebuild(engine, index):
         return rebuild_keyword(engine, index, reporter)
-    pending = outbox_pending(engine)
+    recorded = index.cursor()
+    cursor = recorded or 0  # none and not empty: made before cursors, the rows left
+    pending = outbox_pending(engine, cursor)
     if not pending:
+        if recorded is None:
+            index.save_cursor(0)  # nothing to catch up: follow from here
         return 0
     writer = index.writer(wait)
+    cursor = index.cursor() or 0  # another process may have moved it while we waited
     index.vocabulary.discard()  # anything counted by a pass that failed before its commit
     done = 0
     fresh = index.num_docs() == 0  # nothing to replace, except what this pass adds twice
     seen: set[int] = set()
-    last_seq = committed_seq = 0
+    last_seq = committed_seq = cursor
     reporter.start("keyword index", pending)
     try:
         while True:
@@ -100,28 +131,44 @@ def sync_keyword(
             done += len(queued)
             reporter.advance(len(queued), records=len(queued))
             if done % COMMIT_EVERY < OUTBOX_BATCH:  # a commit costs a segment flush
-                _commit(engine, index, writer, last_seq)
+                _commit(index, writer, last_seq)
                 committed_seq = last_seq
         if last_seq != committed_seq:
-            _commit(engine, index, writer, last_seq)
+            _commit(index, writer, last_seq)
         writer.wait_merging_threads()
     finally:
         reporter.stop()
     return done
 
 
-def _commit(engine: Engine, index: KeywordIndex, writer: Any, last_seq: int) -> None:
-    """The index first, then the queue: a crash in between re-indexes, never skips."""
+def _commit(index: KeywordIndex, writer: Any, last_seq: int) -> None:
+    """The index first, then its cursor: a crash in between re-indexes, never skips."""
     index.commit(writer)
+    index.save_cursor(last_seq)
+
+
+def prune_outbox(engine: Engine, retain: int = OUTBOX_RETAIN) -> int:
+    """Forget outbox rows older than the newest `retain` (the worker, now and then); the
+    horizon moves first, in the same transaction. Returns the rows removed."""
     with engine.begin() as conn:
-        conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= last_seq))
+        newest = conn.execute(select(func.max(SearchOutbox.seq))).scalar() or 0
+        horizon = newest - retain
+        pruned = conn.execute(select(OutboxHorizon.pruned_through)).scalar() or 0
+        if horizon <= pruned:
+            return 0
+        mark = insert_for(conn, HORIZON).values(id=1, pruned_through=horizon)
+        conn.execute(  # an upsert: the row may be gone (restored dumps, a test's TRUNCATE)
+            mark.on_conflict_do_update(index_elements=["id"], set_={"pruned_through": horizon})
+        )
+        gone = conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= horizon))
+        return int(gone.rowcount or 0)
 
 
 def rebuild_keyword(engine: Engine, index: KeywordIndex, reporter: Reporter | None = None) -> int:
     """Empty the keyword index and index every paper again."""
     reporter = reporter or Silent()
     writer = index.writer(wait=30)
-    with reader(engine).connect() as conn:
+    with reader(engine).connect() as conn:  # read first: papers written later come after it
         last_seq = conn.execute(select(func.max(SearchOutbox.seq))).scalar() or 0
         total = conn.execute(select(func.count()).select_from(Paper)).scalar_one()
     writer.delete_all_documents()
@@ -138,8 +185,7 @@ def rebuild_keyword(engine: Engine, index: KeywordIndex, reporter: Reporter | No
         writer.wait_merging_threads()
     finally:
         reporter.stop()
-    with engine.begin() as conn:
-        conn.execute(delete(SearchOutbox).where(SearchOutbox.seq <= last_seq))
+    index.save_cursor(last_seq)
     index.rebuilt()
     return done
 
@@ -172,10 +218,15 @@ class EmbedResult:
     busy: bool = False  # another process is embedding for this data folder: nothing done
 
 
-@contextmanager
-def _single_embedder(settings: Settings) -> Iterator[bool]:
+def _single_embedder(settings: Settings) -> AbstractContextManager[bool]:
     """One embedding process per data folder (they share the vector index file)."""
-    folder = vectors_path(settings)
+    return host_lock(vectors_path(settings))
+
+
+@contextmanager
+def host_lock(folder: Path) -> Iterator[bool]:
+    """Whether this process may write the vector index in `folder` now (no other process of
+    this host embedding or syncing it); never waits."""
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "embed.lock", "w") as lock:
         try:
@@ -265,6 +316,7 @@ def _embed_batches(
         vectors = embedder.encode([paper_text(r.title, r.abstract) for r in rows])
         now = datetime.now(UTC)
         with engine.begin() as conn:  # replace: a newer id marks the vector as new
+            in_sequence(conn, "paper_embeddings")
             conn.execute(
                 delete(PaperEmbedding).where(
                     PaperEmbedding.model == embedder.name,

@@ -27,6 +27,7 @@ from paperfeed.search.speller import KNOWN, Vocabulary
 
 log = logging.getLogger(__name__)
 REBUILD_MARKER = "REBUILD"  # in the index folder: found damaged, to be filled from the database
+CURSOR_FILE = "cursor"  # in the index folder: the last search_outbox seq this index holds
 # Title and abstract are one BM25 field, as plain BM25 scores a document; the title field
 # is added at this weight (BM25F-like). Chosen on SciFact train, docs/search.md: separate
 # title and abstract fields 0.677, one text field 0.700, plus the title at 0.1 0.706
@@ -135,6 +136,22 @@ class KeywordIndex:
     def rebuilt(self) -> None:
         self.rebuild_marker.unlink(missing_ok=True)
         self.damage = None
+
+    # -- the change sequence -------------------------------------------------------------
+    def cursor(self) -> int | None:
+        """The last outbox seq committed into this index (None: never recorded, as for a
+        new host's empty index or one made before cursors)."""
+        try:
+            return int((self.path / CURSOR_FILE).read_text())
+        except (OSError, ValueError):
+            return None
+
+    def save_cursor(self, seq: int) -> None:
+        """Recorded after the index commit it follows (a crash in between re-indexes a few
+        papers: harmless), atomically."""
+        tmp = self.path / f"{CURSOR_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(str(seq))
+        os.replace(tmp, self.path / CURSOR_FILE)
 
     def _start_afresh(self) -> tantivy.Index:
         log.warning(

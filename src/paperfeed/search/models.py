@@ -5,22 +5,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from paperfeed.db.base import Base, UTCDateTime
 
 
 class SearchOutbox(Base):
-    """One row per paper written (added or updated) and not yet in the keyword index.
+    """One row per paper written (added or updated): the change sequence every host's
+    keyword index follows with its own cursor (kept with the index), never consumed.
 
-    Written in the same transaction as the paper, consumed by the keyword indexer, so no
-    write is ever missed whatever the clocks or the order of concurrent commits."""
+    Written in the same transaction as the paper (on PostgreSQL under a lock held to the
+    commit, so seqs become visible in order and no cursor passes a later-committing one);
+    old rows are pruned below a horizon (outbox_horizon) a lagging host rebuilds from."""
 
     __tablename__ = "search_outbox"
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     arxiv_id: Mapped[str] = mapped_column(String(64))
+
+
+class OutboxHorizon(Base):
+    """The highest search_outbox seq pruned (one row): a host whose keyword index is older
+    than this has missed changes and rebuilds from the papers table."""
+
+    __tablename__ = "outbox_horizon"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    pruned_through: Mapped[int] = mapped_column(BigInteger)
 
 
 class PaperEmbedding(Base):

@@ -18,12 +18,15 @@ so it must show its retrieval quality on bench/search_quality.py, which measures
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,6 +153,22 @@ def export_in_subprocess(name: str, path: Path, quantized: Path | None = None) -
         raise RuntimeError(f"export exited {done.returncode}: {lines[-1] if lines else ''}")
 
 
+EXPORT_LOCK = ".export.lock"  # in the models folder
+
+
+@contextmanager
+def _export_lock(folder: Path) -> Iterator[None]:
+    """Held while a graph is exported and quantized: processes starting together would
+    otherwise write (and delete) the quantizer's scratch files under each other."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / EXPORT_LOCK).open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def export(model: Any, path: Path) -> None:
     """Write the transformer of `model` as an ONNX graph (atomically)."""
     import torch
@@ -252,7 +271,9 @@ def _checked(
     """The encoder on `path` (made first if missing) if its vectors agree with PyTorch's."""
     try:
         if not path.exists():
-            export_in_subprocess(name, source, path if path != source else None)
+            with _export_lock(path.parent):  # serve --workers N: one process exports
+                if not path.exists():
+                    export_in_subprocess(name, source, path if path != source else None)
         session = session_for(path, threads or graph.threads)
         tokenizer, tokens = model.tokenizer, int(model.max_seq_length)
         encoder = OnnxQueryEncoder(session, tokenizer, pooling, tokens, graph.backend)
