@@ -381,6 +381,8 @@ def run_size(n: int, args: argparse.Namespace) -> None:
         print("| page | mix | requests/s | p50 ms | p99 ms | failed | alone ms | MB start→end |")
         print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for name, urls in paths.items():
+            if args.rows and not any(word in name for word in args.rows.split(",")):
+                continue
             for mix, jar in (("anonymous", []), ("members", cookies)):
                 if name.startswith("/api/") and mix == "members":
                     continue
@@ -451,6 +453,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000", help="comma-separated paper counts")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per row")
     parser.add_argument("--workers", type=int, default=2, help="server processes (one per core)")
+    parser.add_argument("--rows", help="only rows whose name has one of these words, e.g. search")
     parser.add_argument("--source", help="serve from another checkout (its src/), e.g. before")
     parser.add_argument("--source-revision", default="0006", help="that checkout's schema revision")
     args = parser.parse_args()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -26,6 +26,14 @@ from paperfeed.db.kept import KeptConnection
 from paperfeed.digests import views as digest_views
 from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
+from paperfeed.ops.health import readiness
+from paperfeed.ops.logs import RequestIdMiddleware, use_json_logs
+from paperfeed.ops.metrics import (
+    MetricsMiddleware,
+    SiteCollector,
+    metrics_response,
+    registry_for,
+)
 from paperfeed.pagecache.generation import GenerationReader
 from paperfeed.pagecache.members import MarksCache
 from paperfeed.pagecache.responses import ApiResponseCache
@@ -87,6 +95,7 @@ def create_app(
     app.state.generation = GenerationReader(app.state.kept)
     app.state.pages = PageCache(settings.page_cache_mb * 1_000_000)
     app.state.marks = MarksCache()
+    app.state.metrics = registry_for(SiteCollector(settings, engine, indexes))
     app.add_middleware(ApiResponseCache)  # innermost: kept answers skip only the route
     app.add_middleware(AccountMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
@@ -108,6 +117,8 @@ def create_app(
         max_body=settings.max_body_bytes,
         body_limits={"/api/library/import": imports, "/library/import": imports},
     )
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer carries its id
+    app.add_middleware(MetricsMiddleware)  # times all the rest
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_docs(app)
     install_openapi(app)
@@ -127,6 +138,16 @@ def create_app(
     def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
 
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        """Whether this replica should get traffic (a proxy's or orchestrator's check)."""
+        found = readiness(settings, engine, indexes)
+        return JSONResponse(found, status_code=200 if found["ready"] else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        return metrics_response(request)
+
     @app.get("/healthz/search", include_in_schema=False)
     def search_health() -> JSONResponse:
         """What search runs on now: indexed papers, vectors, whether the model is loaded."""
@@ -138,4 +159,7 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """The app with settings from the environment: what each process of
     `paperfeed serve --workers N` builds (the schema was migrated before they started)."""
-    return create_app(Settings(), follow=True)
+    settings = Settings()
+    if settings.json_logs:
+        use_json_logs()
+    return create_app(settings, follow=True)

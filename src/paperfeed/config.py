@@ -191,6 +191,16 @@ class Settings(BaseSettings):
         ge=1,
         description="Permanent refusals (5xx) in a row after which an address is suspended.",
     )
+    migrate_on_start: bool = Field(
+        default=True,
+        description="Bring the schema up to date when serve, worker or up starts; false (a "
+        "fleet): refuse to start on a schema other than the code's, `paperfeed db upgrade` "
+        "runs once per release.",
+    )
+    json_logs: bool = Field(
+        default=False,
+        description="Log JSON lines (time, level, logger, message, request id) on stderr.",
+    )
     worker_queue: str = Field(
         default="auto",
         description="Job queue: auto (Redis when REDIS_URL is set, else SQLite in DATA_DIR), "

@@ -22,12 +22,17 @@ def load_settings() -> Settings:
     from paperfeed.config import Settings
 
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         problems = "; ".join(
             f"PAPERFEED_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         )
         fail(f"invalid settings: {problems}")
+    if settings.json_logs:
+        from paperfeed.ops.logs import use_json_logs
+
+        use_json_logs()
+    return settings
 
 
 def ready_engine(settings: Settings) -> Engine:
@@ -36,15 +41,21 @@ def ready_engine(settings: Settings) -> Engine:
 
     from paperfeed.db.engine import make_engine
     from paperfeed.db.migrate import upgrade
+    from paperfeed.ops.health import schema_problem
 
     engine = make_engine(settings.sqlalchemy_url)
     try:
-        upgrade(engine)
+        problem = schema_problem(engine)
+        if problem and settings.migrate_on_start and not problem.startswith("schema newer"):
+            upgrade(engine)
+            problem = None
     except OperationalError as exc:
         fail(
             f"cannot open the database {engine.url.render_as_string()}: "
             f"{str(exc.orig).splitlines()[0]}"
         )
+    if problem:
+        fail(f"{engine.url.render_as_string()}: {problem}")
     return engine
 
 

@@ -154,7 +154,7 @@ def _serve(settings: Settings, engine: Engine, listening: socket.socket) -> None
         fail(str(exc))
     host, port = listening.getsockname()[:2]
     console.print(f"paperfeed is at [bold]http://{host}:{port}[/bold]  (Ctrl+C stops it)")
-    config = uvicorn.Config(create_app(settings, engine, follow=True), **UVICORN_OPTIONS)
+    config = uvicorn.Config(create_app(settings, engine, follow=True), **uvicorn_options(settings))
     uvicorn.Server(config).run(sockets=[listening])
 
 
@@ -176,10 +176,33 @@ def _serve_processes(settings: Settings, listening: socket.socket, workers: int)
         f"paperfeed is at [bold]http://{host}:{port}[/bold] with {workers} processes "
         "(Ctrl+C stops them)"
     )
+    shared_metrics(settings)
     config = uvicorn.Config(
-        "paperfeed.app:app_from_environment", factory=True, workers=workers, **UVICORN_OPTIONS
+        "paperfeed.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        **uvicorn_options(settings),
     )
     Multiprocess(config, sockets=[listening]).run()
+
+
+def shared_metrics(settings: Settings) -> None:
+    """The processes' request metrics in one folder, read together by /metrics
+    (prometheus-client's multiprocess mode); emptied at start: counts of processes gone."""
+    import os
+    import shutil
+
+    folder = settings.data_dir / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options; with JSON logs, uvicorn leaves logging to paperfeed's set-up."""
+    if settings.json_logs:
+        return {**UVICORN_OPTIONS, "log_config": None}
+    return UVICORN_OPTIONS
 
 
 # X-Forwarded-For is read by paperfeed itself, from PAPERFEED_TRUSTED_PROXIES only: uvicorn's

@@ -1,0 +1,1 @@
+"""Operating an instance: readiness, Prometheus metrics, structured logs."""
