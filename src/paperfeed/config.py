@@ -191,6 +191,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Permanent refusals (5xx) in a row after which an address is suspended.",
     )
+    job_heartbeat_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description="Seconds between a running periodic job's heartbeats; a run silent for "
+        "three is taken for dead and the job runs again in its next period.",
+    )
     migrate_on_start: bool = Field(
         default=True,
         description="Bring the schema up to date when serve, worker or up starts; false (a "

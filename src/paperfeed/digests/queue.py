@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -78,19 +77,20 @@ def make_queue(settings: Settings) -> Queue:
     )
 
 
-# each job's period (as its crontab above) and how long one run may take before another
-# worker may start the job again (a worker that died mid-run)
+# each job's period in minutes, as its crontab above
 PERIODS = {
-    "digests": Period(1, timedelta(minutes=15)),
-    "search-indexes": Period(5, timedelta(hours=2)),
-    "harvest": Period(60, timedelta(hours=3)),
-    "thumbnails": Period(10, timedelta(minutes=30)),
+    "digests": Period(1),
+    "search-indexes": Period(5),
+    "harvest": Period(60),
+    "thumbnails": Period(10),
 }
 
 
 def once(settings: Settings, name: str, job: Callable[[Settings], None]) -> None:
     """Run `job` unless another worker has this period's run (however many workers tick)."""
-    with once_per_period(_engine(settings.sqlalchemy_url), name, PERIODS[name]) as mine:
+    engine = _engine(settings.sqlalchemy_url)
+    beat = settings.job_heartbeat_seconds
+    with once_per_period(engine, name, PERIODS[name], heartbeat=beat) as mine:
         if mine:
             job(settings)
 

@@ -19,6 +19,7 @@ class JobRun(Base):
     period: Mapped[datetime] = mapped_column(UTCDateTime)  # the start of the period it ran for
     worker: Mapped[str] = mapped_column(String(200))  # host:pid
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    alive_at: Mapped[datetime] = mapped_column(UTCDateTime)  # its worker's last heartbeat
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(16))  # "done" | "failed"
 

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("period", paperfeed.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("worker", sa.String(length=200), nullable=False),
         sa.Column("started_at", paperfeed.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("alive_at", paperfeed.db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", paperfeed.db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("outcome", sa.String(length=16), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_runs")),
