@@ -82,3 +82,21 @@ def test_a_serving_process_follows_without_searches(topical: Engine, settings: S
             time.sleep(0.1)
         assert _found(indexes.keyword, "zeppelin") == 2
         assert indexes.status()["lag_seconds"] == 0.0
+
+
+def test_a_serving_host_behind_the_horizon_rebuilds_in_the_background(
+    topical: Engine, settings: Settings
+) -> None:
+    from fastapi.testclient import TestClient
+
+    app = create_app(settings, topical)
+    with TestClient(app):
+        indexes = app.state.search
+        store(topical, _new(3, "zeppelin"))
+        assert prune_outbox(topical, retain=1) > 0  # this host's changes are gone
+        indexes.refresh()  # a search would ask this: the build goes to a thread
+        deadline = time.monotonic() + 20
+        while indexes.repairing("keyword") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _found(indexes.keyword, "zeppelin") == 3
+        assert not must_rebuild(topical, indexes.keyword)

@@ -64,7 +64,7 @@ class SearchIndexes:
         ):  # damaged; or a new host, or one behind the horizon, of a big site
             self._repair_in_background("keyword", self._rebuild_keyword)
         else:
-            self.refresh()  # a small site's new host is built here, before serving
+            self.refresh(rebuild_here=True)  # a small site's new host: built before serving
         self.speller.get()  # built in the background
         if not self.settings.semantic_search:
             return
@@ -99,7 +99,7 @@ class SearchIndexes:
         thread = self._repairs.get(what)
         return thread is not None and thread.is_alive()
 
-    def refresh(self, conn: Connection | None = None) -> None:
+    def refresh(self, conn: Connection | None = None, *, rebuild_here: bool = False) -> None:
         """Index papers written since the last pass (by any process), unless another
         process is writing the index right now (then it is that one's job).
 
@@ -122,6 +122,10 @@ class SearchIndexes:
             return
         if self._behind_since is None:
             self._behind_since = time.monotonic()
+        if not rebuild_here and must_rebuild(self.engine, self.keyword):
+            # behind the pruned horizon while serving: never a whole build on a request
+            self._repair_in_background("keyword", self._rebuild_keyword)
+            return
         with self._lock:
             try:
                 sync_keyword(self.engine, self.keyword)
