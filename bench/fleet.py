@@ -31,7 +31,7 @@ import psycopg
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO / "bench"), str(REPO)]
-from tests.ops.test_nginx_in_front import NGINX, nginx_conf  # noqa: E402
+from tests.ops.test_nginx_in_front import NGINX, start_nginx  # noqa: E402
 
 from pages import free_port, start, stop, wrk  # noqa: E402
 from synth import write_snapshot  # noqa: E402
@@ -90,11 +90,7 @@ def ready(base: str, path: str = "/readyz") -> None:
 
 
 def proxy(tmp: Path, ports: list[int]) -> tuple[subprocess.Popen[bytes], str]:
-    listen = free_port()
-    tmp.mkdir(parents=True, exist_ok=True)
-    conf = nginx_conf(tmp, listen, ports)
-    proc = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"])
-    base = f"http://127.0.0.1:{listen}"
+    proc, base = start_nginx(tmp, ports)
     ready(base)
     return proc, base
 

@@ -74,6 +74,18 @@ def nginx_conf(tmp: Path, listen: int, replicas: list[int]) -> Path:
     return main
 
 
+def start_nginx(tmp: Path, replicas: list[int]) -> tuple[subprocess.Popen[bytes], str]:
+    """Debian's nginx with the shipped site file in front of these replica ports; its URL."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    listen = _port()
+    proc = subprocess.Popen(
+        [NGINX, "-c", str(nginx_conf(tmp, listen, replicas)), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return proc, f"http://127.0.0.1:{listen}"
+
+
 @pytest.fixture
 def fleet(engine: Engine, db_url: str, tmp_path: Path) -> Iterator[dict[str, object]]:
     store(engine, PAPERS)
@@ -97,17 +109,12 @@ def fleet(engine: Engine, db_url: str, tmp_path: Path) -> Iterator[dict[str, obj
                 start_new_session=True,
             )
         )
-    listen = _port()
-    proxy = subprocess.Popen(
-        [NGINX, "-c", str(nginx_conf(tmp_path, listen, ports)), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    proxy, base = start_nginx(tmp_path, ports)
     try:
         for port in ports:
             _wait(f"http://127.0.0.1:{port}/healthz")
-        _wait(f"http://127.0.0.1:{listen}/healthz")
-        yield {"base": f"http://127.0.0.1:{listen}", "ports": ports, "replicas": replicas}
+        _wait(f"{base}/healthz")
+        yield {"base": base, "ports": ports, "replicas": replicas}
     finally:
         proxy.terminate()
         proxy.wait(10)

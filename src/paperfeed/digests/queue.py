@@ -6,7 +6,7 @@ every five minutes, index new papers for keyword search and embed them for seman
 search; every hour at :17, harvest the configured categories. Each task is idempotent and
 keeps its state in the database, so a task killed half-way is simply run again. However
 many workers run, each task runs once per period (fleet/periods.py: a claimed row per job
-and period); only keeping a host's own keyword index current runs on every worker.
+and period); the digests run brings its own host's keyword index current first.
 """
 
 from __future__ import annotations
@@ -55,7 +55,6 @@ def make_queue(settings: Settings) -> Queue:
 
     @huey.periodic_task(crontab(minute="*/5"), name="search-indexes")
     def search_indexes() -> None:
-        run_keyword(settings)  # this host's own index (digest topics search it)
         once(settings, "search-indexes", run_indexing)
 
     @huey.periodic_task(crontab(minute="17"), name="harvest")

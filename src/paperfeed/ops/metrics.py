@@ -72,6 +72,7 @@ class SiteCollector(Collector):
 
     def __init__(self, settings: Settings, engine: Engine, indexes: SearchIndexes) -> None:
         self.settings, self.engine, self.indexes = settings, engine, indexes
+        self._queue: Any = None  # the job queue, opened at the first scrape
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         yield _gauge(
@@ -86,9 +87,21 @@ class SiteCollector(Collector):
             yield from self._from_database()
         except Exception:  # the database away: the scrape still answers what it can
             log.warning("metrics: database figures unavailable", exc_info=True)
-        depth = queue_depth(self.settings)
+        depth = self._queue_depth()
         if depth is not None:
             yield _gauge("paperfeed_queue_depth", "Jobs waiting in the job queue.", depth)
+
+    def _queue_depth(self) -> int | None:
+        """Jobs waiting in the job queue (None when it cannot be read)."""
+        try:
+            if self._queue is None:
+                from paperfeed.digests.queue import make_queue
+
+                self._queue = make_queue(self.settings).huey
+            return int(self._queue.pending_count())
+        except Exception:
+            log.debug("metrics: queue depth unavailable", exc_info=True)
+            return None
 
     def _from_database(self) -> Iterator[GaugeMetricFamily]:
         from paperfeed.digests.models import Delivery
@@ -126,17 +139,6 @@ class SiteCollector(Collector):
 
 def _gauge(name: str, text: str, value: float) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, text, value=value)
-
-
-def queue_depth(settings: Settings) -> int | None:
-    """Jobs waiting in the job queue (None when it cannot be read)."""
-    try:
-        from paperfeed.digests.queue import make_queue
-
-        return int(make_queue(settings).huey.pending_count())
-    except Exception:
-        log.debug("metrics: queue depth unavailable", exc_info=True)
-        return None
 
 
 def registry_for(site: SiteCollector) -> CollectorRegistry:
