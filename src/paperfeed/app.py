@@ -21,8 +21,8 @@ from paperfeed.api.openapi import install_openapi
 from paperfeed.community import views_accounts as account_views
 from paperfeed.community import views_papers as community_views
 from paperfeed.config import Settings
-from paperfeed.db.engine import make_engine, reader
-from paperfeed.db.kept import KeptConnection
+from paperfeed.db.engine import make_engine
+from paperfeed.db.replica import ReadRouting
 from paperfeed.digests import views as digest_views
 from paperfeed.email.mailers import Outbox, mailer_for
 from paperfeed.feeds import views as feed_views
@@ -52,6 +52,7 @@ from paperfeed.web.csrf import CsrfCookieMiddleware
 from paperfeed.web.guards import RequestGuard
 from paperfeed.web.http_cache import ETagMiddleware
 from paperfeed.web.ratelimit import RateLimits
+from paperfeed.web.read_routing import ReadRoutingMiddleware
 from paperfeed.web.templating import TEMPLATES, make_templates
 
 STATIC = TEMPLATES.parent / "static"
@@ -73,7 +74,7 @@ def create_app(
         yield
         indexes.stop()
         await run_in_threadpool(app.state.outbox.close)
-        app.state.kept.close()
+        app.state.reads.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -85,18 +86,20 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.read_engine = reader(engine)
+    replica = make_engine(settings.database_read_url) if settings.database_read_url else None
+    app.state.reads = ReadRouting(engine, replica)
     app.state.templates = make_templates(settings.site_name)
     app.state.rate_limits = RateLimits(settings)
     app.state.outbox = Outbox(mailer_for(settings))
     app.state.search = indexes
     app.state.for_you = ForYou(CandidateCache(engine, settings.embedding_model))
-    app.state.kept = KeptConnection(engine)  # per-request look-ups: generation, session
-    app.state.generation = GenerationReader(app.state.kept)
+    app.state.kept = app.state.reads.kept  # per-request look-ups: generation, session
+    app.state.generation = GenerationReader(app.state.reads)
     app.state.pages = PageCache(settings.page_cache_mb * 1_000_000)
     app.state.marks = MarksCache()
     app.state.metrics = registry_for(SiteCollector(settings, engine, indexes))
     app.add_middleware(ApiResponseCache)  # innermost: kept answers skip only the route
+    app.add_middleware(ReadRoutingMiddleware)  # before the caches read the generation
     app.add_middleware(AccountMiddleware)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.secure_cookies)
     app.add_middleware(ETagMiddleware)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_CATEGORIES = ["cs.AI", "cs.CL", "cs.CV", "cs.LG"]
@@ -25,6 +25,12 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL. Default: SQLite at DATA_DIR/paperfeed.db. "
         "PostgreSQL: postgresql+psycopg://user@host/dbname.",
+    )
+    database_read_url: str | None = Field(
+        default=None,
+        description="A PostgreSQL streaming replica for reads (postgresql+psycopg://...): "
+        "pages and API reads go there; writes, and a writer's reads until the replica has "
+        "replayed their write, stay on DATABASE_URL (which must be PostgreSQL too).",
     )
     categories: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_CATEGORIES),
@@ -229,6 +235,20 @@ class Settings(BaseSettings):
         if value not in ("arXiv", "arXivRaw"):
             raise ValueError("must be arXiv or arXivRaw")
         return value
+
+    @model_validator(mode="after")
+    def _replica_of_postgresql(self) -> Settings:
+        if self.database_read_url is not None:
+            for name, url in (
+                ("DATABASE_URL", self.database_url),
+                ("DATABASE_READ_URL", self.database_read_url),
+            ):
+                if not (url or "").startswith("postgresql"):
+                    raise ValueError(
+                        f"PAPERFEED_DATABASE_READ_URL needs PostgreSQL: {name} is not a "
+                        "postgresql:// URL"
+                    )
+        return self
 
     @property
     def sqlalchemy_url(self) -> str:

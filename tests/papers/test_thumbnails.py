@@ -9,12 +9,17 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from paperfeed.app import create_app
 from paperfeed.config import Settings
 from paperfeed.ingest.harvester import client_for
-from paperfeed.papers.thumbnails import make_thumbnails, path_for, render_first_page
+from paperfeed.papers.thumbnails import (
+    folder,
+    forget_failures,
+    make_thumbnails,
+    render_first_page,
+)
 from tests import records as R
 from tests.standin import ArxivStandIn
 from tests.web.conftest import store
@@ -64,16 +69,54 @@ def test_make_thumbnails_skips_broken_and_huge(
     conf = _settings(settings, standin)
     with client_for(conf) as client:
         run = make_thumbnails(engine, conf, client, days=5)
-    assert run.made == 1 and path_for(conf, "2611.00001").exists()
+    assert run.made == 1
     reasons = dict(run.failed)
     assert "not a readable PDF" in reasons["2611.00002"]
     assert "over PAPERFEED_THUMBNAIL_MAX_PDF_BYTES" in reasons["2611.00003"]
     assert "HTTP 404" in reasons["2611.00004"]
-    assert path_for(conf, "2611.00002").with_suffix(".failed").read_text().strip()
+    with engine.connect() as conn:
+        rows = dict(
+            conn.execute(
+                text(
+                    "SELECT p.arxiv_id, coalesce(t.failed, 'image') FROM paper_thumbnails t"
+                    " JOIN papers p ON p.id = t.paper_id"
+                )
+            ).all()
+        )
+    assert rows["2611.00001"] == "image" and "not a readable PDF" in rows["2611.00002"]
     with client_for(conf) as client:  # again: nothing fetched twice, failures not retried
         before = len(standin.requests)
         again = make_thumbnails(engine, conf, client, days=5)
     assert again.made == 0 and again.present == 4 and len(standin.requests) == before
+    assert forget_failures(engine, 5) == 3  # --retry-failed: the three are tried again
+    with client_for(conf) as client:
+        third = make_thumbnails(engine, conf, client, days=5)
+    assert third.present == 1 and len(third.failed) == 3
+
+
+def test_files_of_earlier_versions_move_into_the_table(
+    engine: Engine, settings: Settings, standin: ArxivStandIn
+) -> None:
+    recent = datetime.now(UTC) - timedelta(days=1)
+    store(
+        engine, [R.Rec(id=f"2611.0000{i}", title=f"Paper {i}", versions=[recent]) for i in (1, 2)]
+    )
+    conf = _settings(settings, standin)
+    old = folder(conf)
+    old.mkdir(parents=True)
+    image = render_first_page(a_pdf())
+    (old / "2611.00001.webp").write_bytes(image)
+    (old / "2611.00002.failed").write_text("the PDF is too large\n")
+    (old / "9999.99999.webp").write_bytes(image)  # a paper this instance no longer has
+    with client_for(conf) as client:
+        run = make_thumbnails(engine, conf, client, days=5)
+    assert (run.made, run.present, standin.requests) == (0, 2, [])  # nothing fetched again
+    assert not old.exists() and old.with_name("thumbnails.moved").is_dir()
+    with TestClient(create_app(conf, engine)) as web:
+        assert web.get("/thumbnails/2611.00001.webp").content == image
+        assert (
+            web.get("/thumbnails/2611.00002.webp").headers["content-type"].startswith("image/svg")
+        )
 
 
 def test_served_with_long_caching_and_a_placeholder(

@@ -12,6 +12,7 @@ from paperfeed.community.accounts import Account, AccountError, now_utc
 from paperfeed.email.message import Message
 from paperfeed.web.auth import COOKIE, required_account, set_session_cookie
 from paperfeed.web.csrf import check_csrf
+from paperfeed.web.deps import read_transaction
 from paperfeed.web.ratelimit import client_ip
 
 router = APIRouter(include_in_schema=False)
@@ -193,7 +194,7 @@ def account_page(request: Request, me: Me) -> Response:
 
 
 def _account_page(request: Request, me: Account, status: int = 200, **extra: Any) -> Response:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         tokens = api_tokens.list_tokens(conn, me)
     return _page(
         request, "auth/account.html", status, title="Your account", me=me, tokens=tokens, **extra

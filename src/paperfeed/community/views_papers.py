@@ -25,6 +25,7 @@ from paperfeed.personal import follows
 from paperfeed.web.auth import optional_account, verified_account
 from paperfeed.web.cards import card_context
 from paperfeed.web.csrf import check_csrf
+from paperfeed.web.deps import read_transaction
 from paperfeed.web.ratelimit import client_ip
 
 router = APIRouter()
@@ -41,7 +42,7 @@ def _paper_id(request: Request, arxiv_id: str) -> tuple[int, str]:
     parsed = parse_arxiv_id(arxiv_id)
     if parsed is None:
         raise HTTPException(404, f"'{arxiv_id}' is not an arXiv identifier")
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         paper = get_paper(conn, parsed.base)
     if paper is None:
         raise HTTPException(404, f"arXiv:{parsed.base} is not in this instance")
@@ -68,7 +69,7 @@ async def trending_page(
 def trending_json(
     request: Request, window: Annotated[str, Query(pattern="^(day|week|month)$")] = "week"
 ) -> Response:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         ranked = trending.trending(conn, window, datetime.now(UTC))
     return JSONResponse(
         {
@@ -222,7 +223,7 @@ def author_page(
 ) -> Response:
     name = name.removesuffix(".json")[:300]
     size = request.app.state.settings.page_size
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         result = papers_by_author(conn, name, page=page, page_size=size)
     if request.url.path.endswith(".json"):
         return JSONResponse(
@@ -234,7 +235,7 @@ def author_page(
         )
     account = request.state.account
     context: dict[str, object] = {"name": name, "result": result, "page_title": name}
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         context.update(card_context(conn, result.papers, account))
         if account is not None:
             found = follows.signals(conn, account.id)

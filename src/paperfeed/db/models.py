@@ -15,7 +15,7 @@ from paperfeed.digests.models import Delivery, DigestMark, Subscription
 from paperfeed.fleet.models import JobRun
 from paperfeed.ingest.models import Checkpoint
 from paperfeed.pagecache.models import SiteGeneration
-from paperfeed.papers.models import Paper
+from paperfeed.papers.models import Paper, Thumbnail
 from paperfeed.personal.models import (
     Collection,
     CollectionPaper,
@@ -50,6 +50,7 @@ __all__ = [
     "SiteGeneration",
     "Submission",
     "Subscription",
+    "Thumbnail",
     "User",
     "Vote",
 ]

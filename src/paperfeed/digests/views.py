@@ -18,6 +18,7 @@ from paperfeed.digests.schedule import zone
 from paperfeed.digests.tokens import BadToken, make_token, read_token
 from paperfeed.web.auth import required_account
 from paperfeed.web.csrf import check_csrf
+from paperfeed.web.deps import read_transaction
 from paperfeed.web.ratelimit import client_ip
 
 router = APIRouter(include_in_schema=False)
@@ -195,7 +196,7 @@ def account_digest(
     """From account settings: the account's digest page when it has one; otherwise the
     choice of daily or weekly, which only its POST turns into a subscription."""
     settings = request.app.state.settings
-    with Session(request.app.state.read_engine) as session:
+    with read_transaction(request) as conn, Session(bind=conn) as session:
         sub = service.subscription_of(session, account.email)
         found = (sub.id, sub.email) if sub is not None and sub.unsubscribed_at is None else None
     if found is not None:

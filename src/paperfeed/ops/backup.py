@@ -4,8 +4,9 @@ site runs, and brought back into a fresh folder or database.
 A backup folder holds the database (SQLite: a copy made through SQLite's online backup API;
 PostgreSQL: `pg_dump --format=custom`, one consistent snapshot), the secret key when it
 lives in the data folder (it signs unsubscribe links: old mails keep working), and
-backup.json (what, when, which schema). Search indexes, page caches and thumbnails are
-derived: left out, and rebuilt from the database after a restore."""
+backup.json (what, when, which schema). Thumbnails are rows of the database and come along;
+search indexes and page caches are derived: left out, and rebuilt from the database after a
+restore."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ class ApiResponseCache:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
-        generation = state.generation.read()
+        generation = state.generation.read(scope.get("state", {}).get("replica", False))
         if generation is None:
             await self.app(scope, receive, send)
             return

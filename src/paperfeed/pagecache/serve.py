@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from paperfeed.pagecache.members import Marks, MarksCache, load_marks
 from paperfeed.pagecache.store import CSRF, Page
-from paperfeed.web.deps import read_transaction
+from paperfeed.web.deps import on_replica, read_transaction
 
 TOGGLES = {"vote": "papers/_vote.html", "save": "papers/_save.html"}
 
@@ -53,7 +53,7 @@ async def cached_page(
     kind of visitor (anonymous or member) in this process."""
     app = request.app
     account = request.state.account
-    generation = app.state.generation.read()
+    generation = app.state.generation.read(on_replica(request))
     full_key = (key, account is not None)
     page: Page | None = None
     if generation is not None:
@@ -137,7 +137,8 @@ async def _member_marks(request: Request) -> dict[str, frozenset[str]]:
 
 
 def _load_marks(request: Request) -> Marks:
-    with read_transaction(request) as conn:
+    # from the primary, where the session (and so the marks' version) was read
+    with request.app.state.reads.begin(False) as conn:
         return load_marks(conn, request.state.account)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from paperfeed.db.base import Base, JSONType, UTCDateTime
@@ -45,3 +45,17 @@ class Paper(Base):
     modified_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_papers_feed_date", "feed_date"),)
+
+
+class Thumbnail(Base):
+    """A paper's first-page thumbnail (WebP), or why it has none. In the database, not in a
+    data folder: every web replica serves what any worker made, and a backup keeps them."""
+
+    __tablename__ = "paper_thumbnails"
+
+    paper_id: Mapped[int] = mapped_column(
+        ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True
+    )
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    failed: Mapped[str | None] = mapped_column(Text)  # why there is no image
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)

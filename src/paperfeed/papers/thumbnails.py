@@ -1,9 +1,11 @@
 """First-page thumbnails: each new paper's PDF fetched from arXiv politely, page 1 rendered
-with pdfium (pypdfium2) to a small WebP under DATA_DIR/thumbnails, served with long caching.
+with pdfium (pypdfium2) to a small WebP kept in the table `paper_thumbnails` (so that every
+web replica serves what any worker made), served with long caching.
 
-Derived state: a thumbnail can always be made again. A PDF that cannot be fetched, is too
-large or cannot be rendered leaves `<id>.failed` (the reason, one line) and is not tried again
-until that file is removed; nothing stops the run."""
+A PDF that cannot be fetched, is too large or cannot be rendered leaves a row with the reason
+instead of an image, and is not tried again until `paperfeed thumbnails --retry-failed`;
+nothing stops the run. Thumbnails that earlier versions kept as files in DATA_DIR/thumbnails
+are moved into the table by the first run that finds them."""
 
 from __future__ import annotations
 
@@ -13,15 +15,18 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, Table, delete, select
 
 from paperfeed.config import Settings
+from paperfeed.db.engine import insert_for
 from paperfeed.ingest.progress import Reporter, Silent
+from paperfeed.papers.models import Thumbnail
 from paperfeed.papers.queries import papers
 from paperfeed.sources.http import PoliteClient, UpstreamUnavailable
 
+thumbs = cast(Table, Thumbnail.__table__)
 WIDTH = 320  # pixels: two cards wide on a phone's screen at 2x
 QUALITY = 70
 
@@ -40,11 +45,8 @@ class ThumbnailRun:
 
 
 def folder(settings: Settings) -> Path:
+    """Where versions before the table kept thumbnails (moved into it, then renamed)."""
     return settings.data_dir / "thumbnails"
-
-
-def path_for(settings: Settings, arxiv_id: str) -> Path:
-    return folder(settings) / f"{arxiv_id.replace('/', '_')}.webp"
 
 
 def render_first_page(pdf: bytes, width: int = WIDTH) -> bytes:
@@ -96,23 +98,72 @@ def fetch_pdf(client: PoliteClient, settings: Settings, arxiv_id: str) -> bytes:
     return response.content
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def wanted(engine: Engine, days: int) -> list[str]:
-    """The arXiv ids of the papers of the last `days` feed days, newest first."""
+def wanted(engine: Engine, days: int) -> tuple[list[tuple[int, str]], int]:
+    """The papers of the last `days` feed days that have no thumbnail row yet, newest
+    first, as (paper id, arXiv id); and how many of those days' papers have one."""
     since = datetime.now(UTC).date() - timedelta(days=days)
     with engine.connect() as conn:
         rows = conn.execute(
-            select(papers.c.arxiv_id)
+            select(papers.c.id, papers.c.arxiv_id, thumbs.c.paper_id.is_not(None))
+            .outerjoin(thumbs, thumbs.c.paper_id == papers.c.id)
             .where(papers.c.feed_date >= since)
             .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
+        ).all()
+    return [(r[0], r[1]) for r in rows if not r[2]], sum(1 for r in rows if r[2])
+
+
+def image_of(conn: Connection, arxiv_id: str) -> bytes | None:
+    """The stored thumbnail of a paper (its base id), or None."""
+    found = conn.execute(
+        select(thumbs.c.image)
+        .join(papers, papers.c.id == thumbs.c.paper_id)
+        .where(papers.c.arxiv_id == arxiv_id)
+    ).scalar()
+    return bytes(found) if found is not None else None
+
+
+def forget_failures(engine: Engine, days: int) -> int:
+    """Let the recent papers whose thumbnail failed be tried again; how many."""
+    since = datetime.now(UTC).date() - timedelta(days=days)
+    recent = select(papers.c.id).where(papers.c.feed_date >= since)
+    with engine.begin() as conn:
+        gone = conn.execute(
+            delete(thumbs).where(thumbs.c.failed.is_not(None), thumbs.c.paper_id.in_(recent))
         )
-        return [r[0] for r in rows]
+    return int(gone.rowcount or 0)
+
+
+def _store(engine: Engine, paper_id: int, image: bytes | None, failed: str | None) -> None:
+    values = {"paper_id": paper_id, "image": image, "failed": failed, "made_at": datetime.now(UTC)}
+    with engine.begin() as conn:
+        conn.execute(insert_for(conn, thumbs).values(values).on_conflict_do_nothing())
+
+
+def adopt_files(engine: Engine, settings: Settings) -> int:
+    """Move the files of DATA_DIR/thumbnails (earlier versions) into the table; the folder
+    is renamed `thumbnails.moved` afterwards. How many were moved."""
+    source = folder(settings)
+    if not source.is_dir():
+        return 0
+    moved = 0
+    for path in sorted(source.iterdir()):
+        if path.suffix not in (".webp", ".failed"):
+            continue
+        arxiv_id = path.stem.replace("_", "/")
+        with engine.connect() as conn:
+            paper_id = conn.execute(
+                select(papers.c.id).where(papers.c.arxiv_id == arxiv_id)
+            ).scalar()
+        if paper_id is None:
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".webp":
+            _store(engine, paper_id, data, None)
+        else:
+            _store(engine, paper_id, None, data.decode(errors="replace").strip() or "failed")
+        moved += 1
+    os.replace(source, source.with_name("thumbnails.moved"))
+    return moved
 
 
 def make_thumbnails(
@@ -126,16 +177,12 @@ def make_thumbnails(
     """A thumbnail for every recent paper that has none (and has not failed before)."""
     reporter = reporter or Silent()
     run = ThumbnailRun()
-    ids = wanted(engine, days)
-    reporter.start("thumbnails", len(ids))
+    adopt_files(engine, settings)
+    missing, run.present = wanted(engine, days)
+    reporter.start("thumbnails", len(missing))
     try:
-        for arxiv_id in ids:
-            target = path_for(settings, arxiv_id)
-            failed = target.with_suffix(".failed")
-            if target.exists() or failed.exists():
-                run.present += 1
-            else:
-                _one(client, settings, arxiv_id, target, failed, run, reporter)
+        for paper_id, arxiv_id in missing:
+            _one(engine, client, settings, (paper_id, arxiv_id), run, reporter)
             reporter.advance(1, records=1)
     finally:
         reporter.stop()
@@ -143,14 +190,14 @@ def make_thumbnails(
 
 
 def _one(
+    engine: Engine,
     client: PoliteClient,
     settings: Settings,
-    arxiv_id: str,
-    target: Path,
-    failed: Path,
+    paper: tuple[int, str],
     run: ThumbnailRun,
     reporter: Reporter,
 ) -> None:
+    paper_id, arxiv_id = paper
     try:
         pdf = fetch_pdf(client, settings, arxiv_id)
         started = time.perf_counter()
@@ -159,8 +206,8 @@ def _one(
     except ThumbnailError as exc:
         run.failed.append((arxiv_id, str(exc)))
         reporter.note(f"{arxiv_id}: no thumbnail: {exc}")
-        _write(failed, f"{exc}\n".encode())
+        _store(engine, paper_id, None, str(exc))
         return
-    _write(target, image)
+    _store(engine, paper_id, image, None)
     run.made += 1
     run.sizes.append(len(image))

@@ -33,7 +33,7 @@ from paperfeed.papers.schemas import PaperListOut, paper_out
 from paperfeed.papers.similar import similar_papers
 from paperfeed.personal.follows import has_taste
 from paperfeed.web.cards import card_context
-from paperfeed.web.deps import read_conn, read_transaction
+from paperfeed.web.deps import on_replica, read_conn, read_transaction
 
 router = APIRouter()
 STATIC = FilePath(__file__).resolve().parents[1] / "static"
@@ -104,7 +104,7 @@ async def current_day(request: Request) -> date | None:
     """The latest day with papers on its list (what HF calls today), found once per
     generation and UTC date rather than on every request (~50 ms at 1M papers)."""
     today = datetime.now(UTC).date()
-    generation = request.app.state.generation.read()
+    generation = request.app.state.generation.read(on_replica(request))
     memo = request.app.state.pages
     found = memo.value(("current day", today), generation)
     if found is memo.MISSING:
@@ -352,10 +352,11 @@ def thumbnail(request: Request, name: str) -> Response:
     parsed = parse_arxiv_id(arxiv_id)
     if parsed is None or not name.endswith(".webp"):
         raise HTTPException(404, "thumbnails are /thumbnails/{arXiv id}.webp")
-    path = thumbnails.path_for(request.app.state.settings, parsed.base)
-    if path.exists():
-        return FileResponse(
-            path, media_type="image/webp", headers={"Cache-Control": f"public, max-age={YEAR}"}
+    with read_transaction(request) as conn:
+        image = thumbnails.image_of(conn, parsed.base)
+    if image is not None:
+        return Response(
+            image, media_type="image/webp", headers={"Cache-Control": f"public, max-age={YEAR}"}
         )
     return FileResponse(
         STATIC / "thumbnail.svg",

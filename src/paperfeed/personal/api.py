@@ -25,6 +25,7 @@ from paperfeed.personal.feed import Feed
 from paperfeed.personal.service import ImportResult, import_references
 from paperfeed.search.query import parse_query
 from paperfeed.web.auth import api_member
+from paperfeed.web.deps import read_transaction
 from paperfeed.web.ratelimit import client_ip
 
 router = APIRouter(
@@ -110,7 +111,7 @@ def _export(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
 
 @router.get("/library", summary="Your library (newest saves first)")
 def get_library(request: Request, me: Member) -> Response:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         rows = library.library_papers(conn, me.id)
     return _json(
         [
@@ -133,7 +134,7 @@ def get_library(request: Request, me: Member) -> Response:
 def export_library(
     request: Request, me: Member, fmt: Annotated[str, Path(pattern=r"^(bib|ris|csl\.json)$")]
 ) -> Response:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         rows = library.library_papers(conn, me.id)
     return _export(rows, fmt, "library")
 
@@ -238,7 +239,7 @@ def _base(request: Request) -> str:
 
 @router.get("/collections", summary="Your collections")
 def list_collections(request: Request, me: Member) -> Response:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         found = library.member_collections(conn, me.id)
     return _json([_collection_json(c, _base(request)) for c in found])
 
@@ -327,7 +328,7 @@ def export_collection(
     fmt: Annotated[str, Path(pattern=r"^(bib|ris|csl\.json)$")],
 ) -> Response:
     account = request.state.account
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         info = library.collection_info(conn, collection_id)
         if info is None or not (info.public or (account and account.id == info.user_id)):
             raise HTTPException(404, f"no public collection {collection_id}")
@@ -391,7 +392,7 @@ def _signal_routes() -> None:
 
 @router.get("/follows", summary="What you follow and mute")
 def get_signals(request: Request, me: Member) -> Response:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         return _json(follows.signals(conn, me.id).as_json())
 
 
@@ -417,7 +418,7 @@ def for_you(
     window: Annotated[str, Query(pattern="^(day|week|month)$")] = "week",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         feed = request.app.state.for_you.feed(conn, me.id, window, current_day(conn), limit)
         items = feed_items(conn, feed, _base(request))
     return _json(items)

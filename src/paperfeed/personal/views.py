@@ -19,6 +19,7 @@ from paperfeed.personal.service import ImportResult
 from paperfeed.web.auth import optional_account, required_account
 from paperfeed.web.cards import card_context
 from paperfeed.web.csrf import check_csrf
+from paperfeed.web.deps import read_transaction
 
 router = APIRouter(include_in_schema=False)
 Csrf = Depends(check_csrf)
@@ -39,7 +40,7 @@ def for_you_page(
 ) -> Response:
     if account is None:
         return _login(request)
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         feed: Feed = request.app.state.for_you.feed(conn, account.id, window, current_day(conn), 50)
         rows, _ = feed_rows(conn, feed)
         context = {
@@ -79,7 +80,7 @@ def library_page(
 ) -> Response:
     if account is None:
         return _login(request)
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         context = _library_context(conn, account)
     return request.app.state.templates.TemplateResponse(request, "personal/library.html", context)
 
@@ -97,7 +98,7 @@ async def import_upload(
         error = f"{file.filename}: at most {MAX_IMPORT_BYTES // 1024 // 1024} MiB a file"
     else:
         error, result = await _import(request, me, raw, file.filename or "the file", collection)
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         context = _library_context(conn, me) | {"import_error": error, "imported": result}
     return request.app.state.templates.TemplateResponse(
         request, "personal/library.html", context, status_code=400 if error else 200
@@ -127,7 +128,7 @@ def new_collection(
         with request.app.state.engine.begin() as conn:
             library.create_collection(conn, me.id, name, now_utc(), public=public)
     except library.CollectionError as exc:
-        with request.app.state.read_engine.begin() as conn:
+        with read_transaction(request) as conn:
             context = _library_context(conn, me) | {"collection_error": str(exc)}
         return request.app.state.templates.TemplateResponse(
             request, "personal/library.html", context, status_code=400
@@ -180,7 +181,7 @@ def collection_page(
     collection_id: int,
     account: Annotated[Account | None, Depends(optional_account)],
 ) -> Response:
-    with request.app.state.read_engine.begin() as conn:
+    with read_transaction(request) as conn:
         info = library.collection_info(conn, collection_id)
         mine = info is not None and account is not None and account.id == info.user_id
         if info is None or not (info.public or mine):

@@ -9,9 +9,14 @@ from fastapi import Request
 from sqlalchemy import Connection
 
 
+def on_replica(request: Request) -> bool:
+    """Whether this request reads from the read replica (decided once: web/read_routing.py)."""
+    return bool(request.scope.get("state", {}).get("replica", False))
+
+
 def read_transaction(request: Request) -> AbstractContextManager[Connection]:
     """The request's one read transaction (for views that open it on a worker thread)."""
-    return request.app.state.read_engine.begin()
+    return request.app.state.reads.begin(on_replica(request))
 
 
 def read_conn(request: Request) -> Iterator[Connection]:
