@@ -40,8 +40,10 @@ def test_requests_are_timed_by_route_template(client: TestClient) -> None:
 
 def test_site_figures_come_from_the_database(client: TestClient, filled: Engine) -> None:
     with filled.connect() as conn:
-        stored = conn.execute(select(func.count()).select_from(Paper)).scalar_one()
+        stored = dict(conn.execute(select(Paper.source, func.count()).group_by(Paper.source)).all())
     families = _families(client)
-    assert families["paperfeed_papers"] == [("paperfeed_papers", {}, float(stored))]
+    assert stored and {
+        labels["source"]: value for _, labels, value in families["paperfeed_papers"]
+    } == {source: float(n) for source, n in stored.items()}
     assert families["paperfeed_index_lag_seconds"][0][2] == 0.0
     assert "paperfeed_queue_depth" in families

@@ -109,7 +109,7 @@ class SiteCollector(Collector):
         from paperfeed.papers.models import Paper
 
         with self.engine.connect() as conn:
-            papers = conn.execute(select(func.count()).select_from(Paper)).scalar_one()
+            papers = conn.execute(select(Paper.source, func.count()).group_by(Paper.source)).all()
             digests = conn.execute(
                 select(Delivery.status, func.count()).group_by(Delivery.status)
             ).all()
@@ -118,7 +118,14 @@ class SiteCollector(Collector):
                     JobRun.name, JobRun.outcome
                 )
             ).all()
-        yield _gauge("paperfeed_papers", "Papers stored (harvested, fetched or imported).", papers)
+        family = GaugeMetricFamily(
+            "paperfeed_papers",
+            "Papers stored, by where their record came from (oai: harvested, api, snapshot).",
+            labels=["source"],
+        )
+        for source, n in papers:
+            family.add_metric([source], n)
+        yield family
         family = GaugeMetricFamily(
             "paperfeed_digest_deliveries",
             "Digest deliveries by state (sent, failed, ...).",
