@@ -34,6 +34,7 @@ from paperfeed.ops.metrics import (
     metrics_response,
     registry_for,
 )
+from paperfeed.pagecache.fragments import FragmentCache
 from paperfeed.pagecache.generation import GenerationReader
 from paperfeed.pagecache.members import MarksCache
 from paperfeed.pagecache.responses import ApiResponseCache
@@ -97,6 +98,7 @@ def create_app(
     app.state.generation = GenerationReader(app.state.reads)
     app.state.pages = PageCache(settings.page_cache_mb * 1_000_000)
     app.state.marks = MarksCache()
+    app.state.fragments = FragmentCache(settings.page_cache_mb * 1_000_000 // 4)
     app.state.metrics = registry_for(SiteCollector(settings, engine, indexes))
     app.add_middleware(ApiResponseCache)  # innermost: kept answers skip only the route
     app.add_middleware(ReadRoutingMiddleware)  # before the caches read the generation

@@ -77,7 +77,15 @@ class Settings(BaseSettings):
     page_cache_mb: int = Field(
         default=64,
         ge=0,
-        description="Rendered pages kept per server process (MB of text; 0 turns it off).",
+        description="Rendered pages kept per server process (MB of text; 0 turns it off), "
+        "plus a quarter of it for each paper's JSON in the API's search answers.",
+    )
+    search_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Searches one server process runs at once (the rest wait their turn): "
+        "about its share of the cores. More only adds thread switches (bench/pages.py).",
     )
     host: str = Field(default="127.0.0.1", description="Address `serve` and `up` listen on.")
     port: int = Field(default=8000, description="Port `serve` and `up` listen on.")

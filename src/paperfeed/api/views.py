@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import orjson
+from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Connection, and_, or_, select
-from starlette.concurrency import run_in_threadpool
 
 from paperfeed.api.schemas import (
     HfComment,
@@ -31,9 +31,9 @@ from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import CATEGORY, CATEGORY_PATTERN, parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
 from paperfeed.search.query import Query as SearchQuery
-from paperfeed.search.service import search_papers, spell
-from paperfeed.search.views import SearchForm, build_query
-from paperfeed.web.deps import read_conn, read_transaction
+from paperfeed.search.service import rows_by_id, search_ids, spell
+from paperfeed.search.views import SearchForm, build_query, searches
+from paperfeed.web.deps import on_replica, read_conn, read_transaction
 
 
 class ErrorOut(BaseModel):
@@ -166,30 +166,43 @@ async def search(
     form = SearchForm(q=q, cat=cat, author=author, since=since, until=until, sort=sort)
     # one hop to a worker thread for the whole search (its transaction included), not one
     # per dependency step: each hop waits for the event loop
-    body = await run_in_threadpool(_search_body, request, build_query(form), sort, limit)
+    body = await to_thread.run_sync(
+        _search_body, request, build_query(form), sort, limit, limiter=searches(request)
+    )
     return Response(body, media_type="application/json")
 
 
 def _search_body(request: Request, query: SearchQuery, sort: str, limit: int) -> bytes:
+    """The answer's papers, each serialized once per generation (kept in
+    app.state.fragments): a search builds only the papers no earlier answer had."""
+    fragments = request.app.state.fragments
+    generation = request.app.state.generation.read(on_replica(request))  # before the rows
+    base = _base(request)
     with read_transaction(request) as conn:
         if query.arxiv_id:  # a pasted identifier or URL: that paper
             found = queries.get_paper(conn, query.arxiv_id)
-            rows = [found] if found else []
+            ids = [found["id"]] if found else []
         elif query.empty:
-            rows = []
+            ids = []
         else:
             indexes = request.app.state.search
             query = spell(indexes, query)
-            page = search_papers(conn, query, indexes=indexes, sort=sort, page=1, page_size=limit)
-            rows = page.papers
-        rows, counts = with_community(conn, rows)
-    base = _base(request)
-    return orjson.dumps(
-        [
-            hf_daily(r, base, counts.get(r["id"], 0)).model_dump(mode="json", exclude_none=True)
-            for r in rows
-        ]
-    )
+            ids = search_ids(conn, query, indexes=indexes, sort=sort, limit=limit)
+        kept = fragments.get_many([(i, base) for i in ids], generation)
+        missing = [i for i in ids if (i, base) not in kept]
+        if missing:
+            rows, counts = with_community(conn, rows_by_id(conn, missing))
+            built = {
+                (r["id"], base): orjson.dumps(
+                    hf_daily(r, base, counts.get(r["id"], 0)).model_dump(
+                        mode="json", exclude_none=True
+                    )
+                )
+                for r in rows
+            }
+            fragments.put_many(built, generation)
+            kept.update(built)
+    return b"[" + b",".join(kept[(i, base)] for i in ids if (i, base) in kept) + b"]"
 
 
 @router.get(

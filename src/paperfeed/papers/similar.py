@@ -66,7 +66,7 @@ def _keyword(
     """By words, through the keyword index (a fraction of a millisecond); None while the
     index is empty or being rebuilt."""
     keyword = indexes.keyword
-    indexes.refresh(conn)  # papers stored since the last pass, as search does
+    indexes.refresh_for_search(conn)  # papers stored since the last pass, as search does
     if keyword.needs_rebuild:
         return None
     try:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 INLINE_REBUILD = 20_000  # papers: a new host's index built before serving (~1 s), or after
 FOLLOW_EVERY = 5.0  # seconds between a serving process's passes over the change sequences
+SEARCH_REFRESH_EVERY = 1.0  # while following: seconds between two searches' own passes
 
 
 def _queued(cursor: int) -> Select[int]:
@@ -54,6 +55,8 @@ class SearchIndexes:
         self._repairs: dict[str, threading.Thread] = {}
         self._stop = threading.Event()
         self._behind_since: float | None = None  # when a pass first found papers to index
+        self._followed_at = 0.0  # when a search last looked for new papers (while following)
+        self._following = False
 
     def start(self) -> None:
         """On start-up: catch the keyword index up (rebuild it, in the background, if it was
@@ -134,9 +137,22 @@ class SearchIndexes:
                 log.info("keyword index busy in another process; serving it as it is")
 
     # -- following the database (each host keeps its own indexes) -------------------------
+    def refresh_for_search(self, conn: Connection) -> None:
+        """What a search does first: `refresh`; while a follower runs (`paperfeed serve`),
+        at most once a second per process (a paper just stored is still found within a
+        second; a site answering hundreds of searches a second checks once, not hundreds
+        of times)."""
+        if self._following:
+            now = time.monotonic()
+            if now - self._followed_at < SEARCH_REFRESH_EVERY:
+                return
+            self._followed_at = now
+        self.refresh(conn)
+
     def follow(self, every: float = FOLLOW_EVERY) -> None:
         """Keep this host's indexes current in the background: papers written by any process
         into the keyword index, embeddings made by any worker into the vector index."""
+        self._following = True
         threading.Thread(target=self._follow, args=(every,), name="follow", daemon=True).start()
 
     def stop(self) -> None:

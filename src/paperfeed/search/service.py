@@ -167,7 +167,7 @@ def rank(conn: Connection, indexes: SearchIndexes, query: Query, *, sort: str, w
     vector = query_vector(indexes, query) if sort != "date" else None
     conds = constraints(query) if vector else []  # what the semantic list must meet
     hits = nearest(indexes, vector, semantic_depth(conds, depth)) if vector else None
-    indexes.refresh(conn)
+    indexes.refresh_for_search(conn)
     if sort == "date":
         found = indexes.keyword.search(query, limit=want, by_date=True)
         return Ranked(found.ids, found.total, dict.fromkeys(found.ids, "words"))
@@ -223,6 +223,22 @@ def search_papers(
     for row in rows:
         row["matched"] = ranked.matched.get(row["id"], "words")
     return PaperPage(rows, min(ranked.total, MAX_RESULTS), page, page_size)
+
+
+def search_ids(
+    conn: Connection, query: Query, *, indexes: SearchIndexes, sort: str, limit: int
+) -> list[int]:
+    """The ids of the first `limit` results of `search_papers` (page 1), in order: for
+    callers that keep each paper's rendering (the API's search)."""
+    if query.terms or query.authors:
+        return rank(conn, indexes, query, sort=sort, want=limit).ids[:limit]
+    found = conn.execute(
+        select(papers.c.id)
+        .where(*constraints(query))
+        .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
+        .limit(limit)
+    )
+    return list(found.scalars())
 
 
 def _filtered_list(conn: Connection, query: Query, page: int, page_size: int) -> PaperPage:

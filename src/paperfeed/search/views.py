@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Annotated, Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import Connection
@@ -16,7 +17,7 @@ from paperfeed.search.query import Query as SearchQuery
 from paperfeed.search.query import did_you_mean, parse_query
 from paperfeed.search.service import SORTS, search_papers, spell
 from paperfeed.web.cards import card_context
-from paperfeed.web.deps import read_conn
+from paperfeed.web.deps import read_conn, read_transaction
 
 router = APIRouter()
 Conn = Annotated[Connection, Depends(read_conn)]
@@ -54,6 +55,17 @@ def shown_filters(form: SearchForm, query: SearchQuery) -> dict[str, Any]:
     return shown
 
 
+def searches(request: Request) -> CapacityLimiter:
+    """How many searches this process runs at once (PAPERFEED_SEARCH_THREADS): a search is
+    CPU work (the query's embedding, both indexes), and more of them at once than cores only
+    adds thread switches. The others wait their turn on the event loop."""
+    state = request.app.state
+    limiter: CapacityLimiter | None = getattr(state, "search_limiter", None)
+    if limiter is None:  # made on the event loop, at the first search
+        limiter = state.search_limiter = CapacityLimiter(state.settings.search_threads)
+    return limiter
+
+
 def build_query(form: SearchForm) -> SearchQuery:
     """The query box's text plus the filter fields, parsed the forgiving way."""
     extra = []
@@ -89,10 +101,17 @@ def _search(request: Request, conn: Connection, form: SearchForm) -> tuple[Searc
 
 
 @router.get("/search", summary="Search papers; a pasted arXiv id or URL opens that paper")
-def search_page(request: Request, conn: Conn, form: Form) -> Response:
-    query, result = _search(request, conn, form)
-    if query.arxiv_id:
-        return RedirectResponse(f"/papers/{query.arxiv_id}", status_code=303)
+async def search_page(request: Request, form: Form) -> Response:
+    # the whole page (search, rows, rendering) on one thread, with the searches' turn
+    return await to_thread.run_sync(_search_page, request, form, limiter=searches(request))
+
+
+def _search_page(request: Request, form: SearchForm) -> Response:
+    with read_transaction(request) as conn:
+        query, result = _search(request, conn, form)
+        if query.arxiv_id:
+            return RedirectResponse(f"/papers/{query.arxiv_id}", status_code=303)
+        cards = card_context(conn, result.papers if result else [], request.state.account)
     return request.app.state.templates.TemplateResponse(
         request,
         "search.html",
@@ -104,7 +123,7 @@ def search_page(request: Request, conn: Conn, form: Form) -> Response:
             "did_you_mean": did_you_mean(form.q, query.corrections) if query.corrections else "",
             "page_title": f"Search: {form.q}" if form.q else "Search",
             "today": date.today().isoformat(),
-            **card_context(conn, result.papers if result else [], request.state.account),
+            **cards,
         },
     )
 
