@@ -98,7 +98,8 @@ def create_app(
     app.state.generation = GenerationReader(app.state.reads)
     app.state.pages = PageCache(settings.page_cache_mb * 1_000_000)
     app.state.marks = MarksCache()
-    app.state.fragments = FragmentCache(settings.page_cache_mb * 1_000_000 // 4)
+    app.state.fragments = FragmentCache[bytes](settings.page_cache_mb * 1_000_000 // 4)
+    app.state.cards = FragmentCache[str](settings.page_cache_mb * 1_000_000 // 4)
     app.state.metrics = registry_for(SiteCollector(settings, engine, indexes))
     app.add_middleware(ApiResponseCache)  # innermost: kept answers skip only the route
     app.add_middleware(ReadRoutingMiddleware)  # before the caches read the generation

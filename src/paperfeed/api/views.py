@@ -24,15 +24,16 @@ from paperfeed.api.schemas import (
 )
 from paperfeed.api.schemas import hf_paper as to_hf_paper
 from paperfeed.community.comments import comment_counts, thread
-from paperfeed.community.submissions import submission_of, submissions_of
+from paperfeed.community.submissions import submission_of
 from paperfeed.community.trending import score_papers, trending
-from paperfeed.community.votes import vote_count, vote_counts
+from paperfeed.community.votes import vote_count
 from paperfeed.papers import periods, queries
 from paperfeed.papers.ids import CATEGORY, CATEGORY_PATTERN, parse_arxiv_id
 from paperfeed.papers.similar import similar_papers
 from paperfeed.search.query import Query as SearchQuery
 from paperfeed.search.service import rows_by_id, search_ids, spell
 from paperfeed.search.views import SearchForm, build_query, searches
+from paperfeed.web.cards import with_community
 from paperfeed.web.deps import on_replica, read_conn, read_transaction
 
 
@@ -376,27 +377,6 @@ def paper_row(conn: Connection, paper_id: str) -> dict[str, Any]:
     row["submitted_by"] = submission.get("display_name")
     row["submitted_at"] = submission.get("submitted_at")
     return row
-
-
-def with_community(
-    conn: Connection, rows: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], dict[int, int]]:
-    """The rows with their upvotes and submitter (as the day's list and /api/papers/{id}
-    have them), and their comment counts: three queries for the whole list."""
-    ids = [r["id"] for r in rows]
-    votes, subs = vote_counts(conn, ids), submissions_of(conn, ids)
-    out = []
-    for r in rows:
-        sub = subs.get(r["id"], {})
-        out.append(
-            {
-                **r,
-                "upvotes": votes.get(r["id"], 0),
-                "submitted_by": sub.get("display_name"),
-                "submitted_at": sub.get("submitted_at"),
-            }
-        )
-    return out, comment_counts(conn, ids)
 
 
 def _is_date(text: str) -> bool:

@@ -1,29 +1,32 @@
 """Serialized pieces that are the same in every answer until a write moves the generation:
-each paper's object in the API's search answers. A search's papers differ from query to
-query, but each paper's own JSON does not: an answer joins the kept pieces and builds only
-the missing ones."""
+each paper's object in the API's search answers, each paper's card on the search page. A
+search's papers differ from query to query, but each paper's own piece does not: an answer
+joins the kept pieces and builds only the missing ones."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sized
+from typing import Generic, TypeVar
+
+T = TypeVar("T", bound=Sized)
 
 
-class FragmentCache:
-    """Bytes by key for one generation at a time (a newer generation empties it), least
-    recently used first out past `budget` bytes."""
+class FragmentCache(Generic[T]):
+    """Pieces (bytes or text) by key for one generation at a time (a newer generation
+    empties it), least recently used first out past `budget` bytes or characters."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.generation: int | None = None
-        self._kept: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._kept: OrderedDict[Hashable, T] = OrderedDict()
         self._used = 0
         self._lock = threading.Lock()
 
-    def get_many(self, keys: Iterable[Hashable], generation: int | None) -> dict[Hashable, bytes]:
+    def get_many(self, keys: Iterable[Hashable], generation: int | None) -> dict[Hashable, T]:
         """The kept pieces among `keys` (none when `generation` is unknown or not theirs)."""
-        found: dict[Hashable, bytes] = {}
+        found: dict[Hashable, T] = {}
         if generation is None:
             return found
         with self._lock:
@@ -38,7 +41,7 @@ class FragmentCache:
                     found[key] = piece
         return found
 
-    def put_many(self, pieces: dict[Hashable, bytes], generation: int | None) -> None:
+    def put_many(self, pieces: dict[Hashable, T], generation: int | None) -> None:
         if generation is None or self.budget <= 0:
             return
         with self._lock:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from starlette.concurrency import run_in_threadpool
 
 from paperfeed.api.schemas import hf_daily
-from paperfeed.api.views import ErrorOut, paper_row, with_community
+from paperfeed.api.views import ErrorOut, paper_row
 from paperfeed.community.accounts import Account, now_utc
 from paperfeed.papers import queries
 from paperfeed.papers.ids import CATEGORY_PATTERN
@@ -25,6 +25,7 @@ from paperfeed.personal.feed import Feed
 from paperfeed.personal.service import ImportResult, import_references
 from paperfeed.search.query import parse_query
 from paperfeed.web.auth import api_member
+from paperfeed.web.cards import with_community
 from paperfeed.web.deps import read_transaction
 from paperfeed.web.ratelimit import client_ip
 

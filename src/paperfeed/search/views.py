@@ -16,8 +16,8 @@ from paperfeed.papers.views import bibtex_list
 from paperfeed.search.query import Query as SearchQuery
 from paperfeed.search.query import did_you_mean, parse_query
 from paperfeed.search.service import SORTS, search_papers, spell
-from paperfeed.web.cards import card_context
-from paperfeed.web.deps import read_conn, read_transaction
+from paperfeed.web.cards import card_context, kept_cards, with_community
+from paperfeed.web.deps import on_replica, read_conn, read_transaction
 
 router = APIRouter()
 Conn = Annotated[Connection, Depends(read_conn)]
@@ -107,11 +107,18 @@ async def search_page(request: Request, form: Form) -> Response:
 
 
 def _search_page(request: Request, form: SearchForm) -> Response:
+    generation = request.app.state.generation.read(on_replica(request))  # before the rows
     with read_transaction(request) as conn:
         query, result = _search(request, conn, form)
         if query.arxiv_id:
             return RedirectResponse(f"/papers/{query.arxiv_id}", status_code=303)
-        cards = card_context(conn, result.papers if result else [], request.state.account)
+        if result is not None:  # the cards show each paper's upvotes and submitter
+            result.papers, _comments = with_community(conn, result.papers)
+        papers = result.papers if result else []
+        cards = card_context(conn, papers, request.state.account)
+    kept = []
+    if papers and request.state.account is None:  # members' cards carry their own marks
+        kept = kept_cards(request, papers, cards, query.marks, generation)
     return request.app.state.templates.TemplateResponse(
         request,
         "search.html",
@@ -124,6 +131,7 @@ def _search_page(request: Request, form: SearchForm) -> Response:
             "page_title": f"Search: {form.q}" if form.q else "Search",
             "today": date.today().isoformat(),
             **cards,
+            "kept_cards": kept,
         },
     )
 
