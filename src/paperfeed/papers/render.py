@@ -78,6 +78,8 @@ def _marks_re(marks: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def _linked(text: str, highlight: re.Pattern[str] | None = None) -> str:
     """Escaped text with its web addresses as links and the highlighted words marked."""
+    if not _may_link(text):  # most texts: no address to look for at every position
+        return _marked(text, highlight)
     out, last = [], 0
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING)

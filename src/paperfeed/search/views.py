@@ -112,10 +112,11 @@ def _search_page(request: Request, form: SearchForm) -> Response:
         query, result = _search(request, conn, form)
         if query.arxiv_id:
             return RedirectResponse(f"/papers/{query.arxiv_id}", status_code=303)
+        comments: dict[int, int] = {}
         if result is not None:  # the cards show each paper's upvotes and submitter
-            result.papers, _comments = with_community(conn, result.papers)
+            result.papers, comments = with_community(conn, result.papers)
         papers = result.papers if result else []
-        cards = card_context(conn, papers, request.state.account)
+        cards = card_context(conn, papers, request.state.account, comments)
     kept = []
     if papers and request.state.account is None:  # members' cards carry their own marks
         kept = kept_cards(request, papers, cards, query.marks, generation)

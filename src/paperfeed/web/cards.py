@@ -19,13 +19,17 @@ from paperfeed.personal.library import saved_ids
 
 
 def card_context(
-    conn: Connection, rows: list[dict[str, Any]], account: Account | None
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    account: Account | None,
+    comments: dict[int, int] | None = None,
 ) -> dict[str, Any]:
+    """`comments`: the rows' comment counts when the caller has them (with_community)."""
     ids = [r["id"] for r in rows]
     repos = {r["id"]: github_repo(r.get("abstract"), r.get("comments")) for r in rows}
     who = account.id if account else None
     return {
-        "comment_counts": comment_counts(conn, ids),
+        "comment_counts": comment_counts(conn, ids) if comments is None else comments,
         "repos": repos,
         "stars": latest_stars(conn, [r for r in repos.values() if r]),
         "voted": voted_papers(conn, who, ids),
