@@ -41,6 +41,17 @@ def test_each_query_highlights_its_own_words(reader: TestClient, filled_papers: 
     ).replace("</mark>", "")
 
 
+def test_a_kept_card_carries_no_other_visitors_csrf_token(
+    client: TestClient, reader: TestClient, filled_papers: None
+) -> None:
+    first = _card(client.get("/search?q=friday").text, "2608.00004")  # builds the card
+    second = _card(reader.get("/search?q=friday").text, "2608.00004")  # from the kept one
+    mine, theirs = client.cookies["pf_csrf"], reader.cookies["pf_csrf"]
+    assert mine != theirs
+    assert mine in first and theirs not in first
+    assert theirs in second and mine not in second
+
+
 def test_kept_cards_follow_votes_and_updates(
     client: TestClient, reader: TestClient, inbox: Inbox, engine: Engine, filled_papers: None
 ) -> None:

@@ -3,6 +3,7 @@ and the viewer's votes and saves — the same on every page that lists papers.""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import Request
@@ -14,7 +15,7 @@ from paperfeed.community.comments import comment_counts
 from paperfeed.community.github import github_repo, latest_stars
 from paperfeed.community.submissions import submissions_of
 from paperfeed.community.votes import vote_counts, voted_papers
-from paperfeed.pagecache.store import hole
+from paperfeed.pagecache.store import CSRF, hole
 from paperfeed.personal.library import saved_ids
 
 
@@ -78,8 +79,13 @@ def kept_cards(
     if missing:
         env = request.app.state.templates.env
         card = env.get_template("papers/_card.html")
+        shell = SimpleNamespace(  # kept for every visitor: no one's own CSRF token in it
+            url=request.url,
+            query_params=request.query_params,
+            state=SimpleNamespace(csrf=CSRF, account=None),
+        )
         built = {
-            key: card.render(request=request, p=p, card_holes=True, **context) for key, p in missing
+            key: card.render(request=shell, p=p, card_holes=True, **context) for key, p in missing
         }
         kept.put_many(built, generation)
         found.update(built)
@@ -89,6 +95,7 @@ def kept_cards(
             found[key]
             .replace(TITLE, str(tex(p["title"], marks)))
             .replace(SNIPPET, str(tex(snippet(p["abstract"], 280, marks), marks)))
+            .replace(CSRF, request.state.csrf)
         )
         for key, p in zip(keys, papers, strict=True)
     ]
