@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 import psycopg
+import pytest
 
 
 def _bindir() -> Path | None:
@@ -36,6 +37,15 @@ def replica_problem() -> str | None:
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "running as root without runuser: PostgreSQL refuses to run as root"
     return None
+
+
+def require_replica() -> None:
+    """Skip the test when a primary and replica cannot be started here; in CI, fail."""
+    problem = replica_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"a streaming replica is required in CI: {problem}")
+        pytest.skip(problem)
 
 
 def _free_port() -> int:

@@ -94,7 +94,6 @@ def create_app(
     app.state.outbox = Outbox(mailer_for(settings))
     app.state.search = indexes
     app.state.for_you = ForYou(CandidateCache(engine, settings.embedding_model))
-    app.state.kept = app.state.reads.kept  # per-request look-ups: generation, session
     app.state.generation = GenerationReader(app.state.reads)
     app.state.pages = PageCache(settings.page_cache_mb * 1_000_000)
     app.state.marks = MarksCache()

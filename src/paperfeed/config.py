@@ -78,7 +78,8 @@ class Settings(BaseSettings):
         default=64,
         ge=0,
         description="Rendered pages kept per server process (MB of text; 0 turns it off), "
-        "plus a quarter of it for each paper's JSON in the API's search answers.",
+        "plus a quarter of it each for the papers' JSON in the API's search answers and "
+        "their cards on the search page.",
     )
     search_threads: int = Field(
         default=2,

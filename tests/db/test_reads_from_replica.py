@@ -4,7 +4,6 @@ their own write at once, and a replica that is down costs nothing but its speed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from paperfeed.db.migrate import upgrade
 from paperfeed.db.replica import COOKIE, parse_lsn
 from tests import records as R
 from tests.community.conftest import Inbox, sign_up, smtp  # noqa: F401  (fixture used here)
-from tests.replica import PrimaryWithReplica, replica_problem
+from tests.replica import PrimaryWithReplica, require_replica
 from tests.web.conftest import PAPERS, THU, store
 
 PAGE = "/papers/2608.00004"
@@ -29,11 +28,7 @@ LATE = R.Rec(id="2608.00009", title="A paper the replica has not seen", versions
 
 @pytest.fixture(scope="module")
 def pair() -> Iterator[PrimaryWithReplica]:
-    problem = replica_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"a streaming replica is required in CI: {problem}")
-        pytest.skip(problem)
+    require_replica()
     with PrimaryWithReplica() as started:
         engine = make_engine(started.primary_url)
         upgrade(engine)

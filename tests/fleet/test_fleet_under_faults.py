@@ -36,7 +36,7 @@ from tests import records as R
 from tests.community.conftest import Inbox, smtp  # noqa: F401  (fixture)
 from tests.digests.conftest import add_subscribers
 from tests.ops.test_nginx_in_front import NGINX, _port, _wait, start_nginx
-from tests.replica import PrimaryWithReplica, replica_problem
+from tests.replica import PrimaryWithReplica, require_replica
 from tests.standin import ArxivStandIn
 from tests.web.conftest import PAPERS, store
 
@@ -112,11 +112,7 @@ def _tokens(engine: Engine, n: int) -> list[str]:
 @pytest.fixture
 def database() -> Iterator[tuple[Engine, str, str]]:
     """The primary (an engine on it, its URL) and its streaming replica's URL."""
-    problem = replica_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"the fleet test needs a streaming replica in CI: {problem}")
-        pytest.skip(problem)
+    require_replica()
     with PrimaryWithReplica() as pair:
         engine = make_engine(pair.primary_url)
         upgrade(engine)

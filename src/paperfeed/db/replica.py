@@ -47,7 +47,6 @@ class ReadRouting:
     def __init__(self, primary: Engine, replica: Engine | None = None) -> None:
         self.kept = KeptConnection(primary)  # per-request look-ups: generation, session
         self._primary = reader(primary)
-        self._primary_engine = primary
         self._replica = reader(replica) if replica is not None else None
         self.replica_kept = KeptConnection(replica) if replica is not None else None
         self._replayed = 0  # the most the replica is known to have replayed

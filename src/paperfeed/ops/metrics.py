@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
@@ -118,34 +118,38 @@ class SiteCollector(Collector):
                     JobRun.name, JobRun.outcome
                 )
             ).all()
-        family = GaugeMetricFamily(
+        yield _labelled(
             "paperfeed_papers",
             "Papers stored, by where their record came from (oai: harvested, api, snapshot).",
-            labels=["source"],
+            ["source"],
+            papers,
         )
-        for source, n in papers:
-            family.add_metric([source], n)
-        yield family
-        family = GaugeMetricFamily(
+        yield _labelled(
             "paperfeed_digest_deliveries",
             "Digest deliveries by state (sent, failed, ...).",
-            labels=["status"],
+            ["status"],
+            digests,
         )
-        for status, n in digests:
-            family.add_metric([status], n)
-        yield family
-        family = GaugeMetricFamily(
+        yield _labelled(
             "paperfeed_job_runs",
             "Periodic runs kept (30 days) by job and outcome.",
-            labels=["job", "outcome"],
+            ["job", "outcome"],
+            [(name, outcome or "running", n) for name, outcome, n in runs],
         )
-        for name, outcome, n in runs:
-            family.add_metric([name, outcome or "running"], n)
-        yield family
 
 
 def _gauge(name: str, text: str, value: float) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, text, value=value)
+
+
+def _labelled(
+    name: str, text: str, labels: list[str], rows: Sequence[Sequence[Any]]
+) -> GaugeMetricFamily:
+    """A gauge family from query rows: the label values, then the count."""
+    family = GaugeMetricFamily(name, text, labels=labels)
+    for *values, n in rows:
+        family.add_metric([str(v) for v in values], n)
+    return family
 
 
 def registry_for(site: SiteCollector) -> CollectorRegistry:

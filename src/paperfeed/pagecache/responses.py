@@ -13,6 +13,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paperfeed.pagecache.store import Page
+from paperfeed.web.deps import scope_on_replica
 
 KEPT = re.compile(r"^/api/(daily_papers|papers|authors/.+|papers/.+)$")
 LEFT = re.compile(r"^/api/papers/(search$|.+/similar$)")
@@ -36,7 +37,7 @@ class ApiResponseCache:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
-        generation = state.generation.read(scope.get("state", {}).get("replica", False))
+        generation = state.generation.read(scope_on_replica(scope))
         if generation is None:
             await self.app(scope, receive, send)
             return

@@ -353,17 +353,15 @@ def sync_vectors(engine: Engine, settings: Settings, *, rebuild: bool = False) -
         newest = conn.execute(
             select(func.max(PaperEmbedding.id)).where(PaperEmbedding.model == model)
         ).scalar()
-    if not rebuild and (newest is None or newest <= store.state()["last_id"]):
+    last_id = 0 if rebuild else store.state()["last_id"]
+    if newest is None or newest <= last_id:
         # nothing new: the file is not opened (at 1M vectors, reading it to check it took
         # ~100 ms every few seconds in each serving process; its readers find damage)
         return 0
     damage = None if rebuild else store.damage()
     if damage is not None:
         log.warning("vector index %s is damaged (%s): rebuilt", store.file, damage)
-        rebuild = True
-    last_id = 0 if rebuild else store.state()["last_id"]
-    if newest is None or newest <= last_id:
-        return 0
+        rebuild, last_id = True, 0
     index = None
     added = 0
     while True:

@@ -232,13 +232,16 @@ def search_ids(
     callers that keep each paper's rendering (the API's search)."""
     if query.terms or query.authors:
         return rank(conn, indexes, query, sort=sort, want=limit).ids[:limit]
-    found = conn.execute(
-        select(papers.c.id)
+    return list(conn.execute(_filtered(query, papers.c.id).limit(limit)).scalars())
+
+
+def _filtered(query: Query, *columns: Any) -> Any:
+    """Only filters: the matching papers' `columns`, newest first."""
+    return (
+        select(*columns)
         .where(*constraints(query))
         .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
-        .limit(limit)
     )
-    return list(found.scalars())
 
 
 def _filtered_list(conn: Connection, query: Query, page: int, page_size: int) -> PaperPage:
@@ -246,10 +249,6 @@ def _filtered_list(conn: Connection, query: Query, page: int, page_size: int) ->
     conds = constraints(query)
     total = conn.execute(select(func.count()).select_from(papers).where(*conds)).scalar_one()
     rows = conn.execute(
-        select(*LIST_COLUMNS)
-        .where(*conds)
-        .order_by(papers.c.feed_date.desc(), papers.c.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+        _filtered(query, *LIST_COLUMNS).limit(page_size).offset((page - 1) * page_size)
     ).mappings()
     return PaperPage([dict(r) for r in rows], total, page, page_size)

@@ -30,7 +30,7 @@ class AccountMiddleware:
             raw = request.cookies.get(COOKIE)
             if raw and not scope["path"].startswith("/static/"):
                 now = now_utc()
-                request.state.account = request.app.state.kept.run(
+                request.state.account = request.app.state.reads.kept.run(
                     lambda conn: session_account(conn, raw, now)
                 )
         await self.app(scope, receive, send)

@@ -7,11 +7,16 @@ from contextlib import AbstractContextManager
 
 from fastapi import Request
 from sqlalchemy import Connection
+from starlette.types import Scope
 
 
 def on_replica(request: Request) -> bool:
     """Whether this request reads from the read replica (decided once: web/read_routing.py)."""
-    return bool(request.scope.get("state", {}).get("replica", False))
+    return scope_on_replica(request.scope)
+
+
+def scope_on_replica(scope: Scope) -> bool:
+    return bool(scope.get("state", {}).get("replica", False))
 
 
 def read_transaction(request: Request) -> AbstractContextManager[Connection]:
